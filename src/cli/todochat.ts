@@ -1,0 +1,117 @@
+// The todochat command line: `todochat db migrate | rollback | status`.
+// It honours the same DATABASE_URL and TODOCHAT_DATA_DIR as the server.
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, type DatabaseHandle } from '../db/database.ts';
+import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '../db/migrator.ts';
+import { AppError } from '../errors.ts';
+
+const USAGE = `Usage:
+  todochat db migrate                  apply every pending migration
+  todochat db rollback [--steps N]     undo the last N migrations (default 1)
+  todochat db rollback --all           undo every migration
+  todochat db status                   list migrations and when each ran
+
+Environment: DATABASE_URL (PostgreSQL) or TODOCHAT_DATA_DIR (embedded, default ./.todochat/db).`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(
+  config: Config,
+  work: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pool: config.pool,
+  });
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function printSteps(steps: readonly MigrationStep[], none: string): void {
+  if (steps.length === 0) console.log(none);
+  for (const step of steps) {
+    console.log(`${step.direction === 'Up' ? 'applied ' : 'reverted'}  ${step.name}`);
+  }
+}
+
+function parseSteps(args: string[]): number | 'all' {
+  const { values } = parseArgs({
+    args,
+    options: { steps: { type: 'string' }, all: { type: 'boolean' } },
+  });
+  if (values.all === true) {
+    if (values.steps !== undefined) throw new UsageError('use either --steps or --all, not both');
+    return 'all';
+  }
+  if (values.steps === undefined) return 1;
+  const steps = Number(values.steps);
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new UsageError(`--steps must be a positive whole number, got '${values.steps}'`);
+  }
+  return steps;
+}
+
+export async function runDbCommand(args: string[], config: Config): Promise<void> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'migrate':
+      await withDatabase(config, async ({ db, location }) => {
+        console.log(`database: ${location}`);
+        printSteps(await migrateToLatest(db), 'already up to date');
+      });
+      return;
+    case 'rollback': {
+      const steps = parseSteps(rest);
+      await withDatabase(config, async ({ db, location }) => {
+        console.log(`database: ${location}`);
+        printSteps(await rollback(db, steps), 'nothing to roll back');
+      });
+      return;
+    }
+    case 'status':
+      await withDatabase(config, async ({ db, location }) => {
+        console.log(`database: ${location}`);
+        for (const migration of await migrationStatus(db)) {
+          const when = migration.executedAt?.toISOString() ?? 'pending';
+          console.log(`${when.padEnd(24)}  ${migration.name}`);
+        }
+      });
+      return;
+    default:
+      throw new UsageError(
+        command === undefined ? 'missing db command' : `unknown db command '${command}'`,
+      );
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [group, ...rest] = argv;
+  try {
+    if (group === 'db') {
+      await runDbCommand(rest, loadConfig());
+      return 0;
+    }
+    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+      console.log(USAGE);
+      return group === undefined ? 1 : 0;
+    }
+    throw new UsageError(`unknown command '${group}'`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`todochat: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AppError || (error instanceof Error && error.name === 'ConfigError')) {
+      console.error(`todochat: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

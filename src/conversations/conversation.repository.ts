@@ -1,0 +1,144 @@
+import { sql, type Selectable } from 'kysely';
+import type { UserTransaction } from '../db/scope.ts';
+import type { ConversationTable } from '../db/schema.ts';
+import type { Conversation, ConversationStatus } from './conversation.ts';
+import type { ConversationPosition } from './cursor.ts';
+
+type ConversationRow = Selectable<ConversationTable>;
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    status: row.status,
+    messageCount: row.message_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function insertConversation(
+  trx: UserTransaction,
+  userId: string,
+  title: string | null,
+): Promise<Conversation> {
+  const row = await trx
+    .insertInto('conversations')
+    .values({ user_id: userId, title })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toConversation(row);
+}
+
+export async function findConversation(
+  trx: UserTransaction,
+  userId: string,
+  id: string,
+): Promise<Conversation | null> {
+  const row = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row === undefined ? null : toConversation(row);
+}
+
+export async function findLatestActiveConversation(
+  trx: UserTransaction,
+  userId: string,
+): Promise<Conversation | null> {
+  const row = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? null : toConversation(row);
+}
+
+/**
+ * Locks the user's row until the transaction ends, serialising "find or
+ * create" for one user without touching anyone else. False if no such user.
+ */
+export async function lockUserRow(trx: UserTransaction, userId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', userId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface PositionedConversation {
+  conversation: Conversation;
+  position: ConversationPosition;
+}
+
+/**
+ * One page of a user's conversations, most recently updated first. Each
+ * status is read as its own ordered range of the recency index and the
+ * ranges are merged, so a page costs the same however many conversations
+ * the user has.
+ */
+export async function findConversationsPage(
+  trx: UserTransaction,
+  userId: string,
+  statuses: readonly ConversationStatus[],
+  after: ConversationPosition | null,
+  limit: number,
+): Promise<PositionedConversation[]> {
+  const ranges = statuses.map(
+    (status) => sql`(
+      select *, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
+      from conversations
+      where user_id = ${userId} and status = ${status}
+      ${after === null ? sql`` : sql`and (updated_at, id) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`}
+      order by updated_at desc, id desc
+      limit ${limit})`,
+  );
+  const result = await sql<ConversationRow & { position: string }>`
+    select * from (${sql.join(ranges, sql` union all `)}) as page
+    order by updated_at desc, id desc
+    limit ${limit}`.execute(trx);
+  return result.rows.map((row) => ({
+    conversation: toConversation(row),
+    position: { updatedAt: row.position, id: row.id },
+  }));
+}
+
+export async function updateConversation(
+  trx: UserTransaction,
+  userId: string,
+  id: string,
+  changes: { title?: string | null; status?: ConversationStatus },
+): Promise<Conversation | null> {
+  const row = await trx
+    .updateTable('conversations')
+    // updated_at is set by the trigger; naming it here makes an update with
+    // no other change (a touch) still an update.
+    .set({ ...changes, updated_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? null : toConversation(row);
+}
+
+export async function deleteConversation(
+  trx: UserTransaction,
+  userId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('conversations')
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

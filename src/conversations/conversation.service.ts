@@ -1,0 +1,309 @@
+// Conversations and their messages, per user. Every method takes the acting
+// user's id first and runs under row-level security for that user, so
+// another user's conversation is indistinguishable from a missing one.
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { asUser, isUniqueViolation } from '../db/scope.ts';
+import type { Database } from '../db/schema.ts';
+import { characterCount, id, limit, parse, text } from '../validation.ts';
+import type {
+  Conversation,
+  ConversationPage,
+  ConversationStatus,
+  HistoryPage,
+  Message,
+  MessageRole,
+  NewMessage,
+} from './conversation.ts';
+import * as conversations from './conversation.repository.ts';
+import {
+  decodeConversationCursor,
+  decodeMessageCursor,
+  encodeConversationCursor,
+  encodeMessageCursor,
+} from './cursor.ts';
+import * as messages from './message.repository.ts';
+
+export const USER_MESSAGE_MAX = 1000;
+export const ASSISTANT_MESSAGE_MAX = 100_000;
+export const METADATA_MAX_BYTES = 32 * 1024;
+export const CONVERSATION_TITLE_MAX = 200;
+export const HISTORY_LIMIT_DEFAULT = 50;
+export const HISTORY_LIMIT_MAX = 200;
+export const CONVERSATIONS_LIMIT_DEFAULT = 20;
+export const CONVERSATIONS_LIMIT_MAX = 100;
+
+const CONTENT_MAX: Record<MessageRole, number> = {
+  user: USER_MESSAGE_MAX,
+  assistant: ASSISTANT_MESSAGE_MAX,
+};
+
+const title = text({ min: 1, max: CONVERSATION_TITLE_MAX, trim: true });
+const statusSchema = z.enum(['active', 'archived'], { error: "must be 'active' or 'archived'" });
+const cursor = z.string().min(1, { error: 'must not be empty' });
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNul(item));
+  }
+  return false;
+}
+
+const metadataSchema = z
+  .record(z.string(), z.json(), { error: 'must be a JSON object' })
+  .superRefine((value, ctx) => {
+    if (hasNul(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain the NUL character (U+0000)' });
+      return;
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+    if (bytes > METADATA_MAX_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON (got ${bytes})`,
+      });
+    }
+  });
+
+const newMessageSchema = z
+  .object({
+    role: z.enum(['user', 'assistant'], { error: "must be 'user' or 'assistant'" }),
+    content: text({ min: 1, max: ASSISTANT_MESSAGE_MAX }),
+    metadata: metadataSchema.nullish(),
+    idempotencyKey: text({ min: 1, max: 200 }).nullish(),
+  })
+  .superRefine((message, ctx) => {
+    const max = CONTENT_MAX[message.role];
+    const length = characterCount(message.content);
+    if (length > max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['content'],
+        message: `${message.role} messages may be at most ${max} characters (got ${length})`,
+      });
+    } else if (message.content.trim() === '') {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'must not be blank' });
+    }
+  });
+
+const historySchema = z.object({
+  limit: limit(HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX),
+  before: cursor.optional(),
+  after: cursor.optional(),
+});
+
+const listSchema = z.object({
+  status: statusSchema.optional(),
+  limit: limit(CONVERSATIONS_LIMIT_DEFAULT, CONVERSATIONS_LIMIT_MAX),
+  cursor: cursor.optional(),
+});
+
+export interface SavedMessage {
+  message: Message;
+  /** False when an earlier call with the same idempotency key had stored it. */
+  created: boolean;
+}
+
+export class ConversationService {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** The user's most recently updated active conversation, or a new one. */
+  getOrCreateConversation(userId: string): Promise<Conversation> {
+    const user = parse(id, userId, 'userId');
+    return asUser(this.#db, user, async (trx) => {
+      const latest = await conversations.findLatestActiveConversation(trx, user);
+      if (latest !== null) return latest;
+      // Serialise first conversations per user: twenty concurrent callers
+      // wait here, and all but the first find the one it created.
+      if (!(await conversations.lockUserRow(trx, user))) throw new NotFoundError('user');
+      return (
+        (await conversations.findLatestActiveConversation(trx, user)) ??
+        conversations.insertConversation(trx, user, null)
+      );
+    });
+  }
+
+  createConversation(
+    userId: string,
+    options: { title?: string | null } = {},
+  ): Promise<Conversation> {
+    const user = parse(id, userId, 'userId');
+    const values = parse(z.object({ title: title.nullish() }), options);
+    return asUser(this.#db, user, (trx) =>
+      conversations.insertConversation(trx, user, values.title ?? null),
+    );
+  }
+
+  /** Null when the conversation is missing or another user's: the two look the same. */
+  getConversationForUser(userId: string, conversationId: string): Promise<Conversation | null> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    return asUser(this.#db, user, (trx) => conversations.findConversation(trx, user, conversation));
+  }
+
+  async getUserConversations(
+    userId: string,
+    options: { status?: ConversationStatus; limit?: number; cursor?: string } = {},
+  ): Promise<ConversationPage> {
+    const user = parse(id, userId, 'userId');
+    const values = parse(listSchema, options);
+    const after =
+      values.cursor === undefined ? null : decodeConversationCursor(values.cursor, 'cursor');
+    const statuses: ConversationStatus[] =
+      values.status === undefined ? ['active', 'archived'] : [values.status];
+    // One more than asked tells whether another page exists.
+    const rows = await asUser(this.#db, user, (trx) =>
+      conversations.findConversationsPage(trx, user, statuses, after, values.limit + 1),
+    );
+    const page = rows.slice(0, values.limit);
+    const last = page.at(-1);
+    return {
+      conversations: page.map((row) => row.conversation),
+      nextCursor:
+        rows.length > values.limit && last !== undefined
+          ? encodeConversationCursor(last.position)
+          : null,
+    };
+  }
+
+  async saveMessage(userId: string, conversationId: string, input: NewMessage): Promise<Message> {
+    return (await this.saveMessageWithOutcome(userId, conversationId, input)).message;
+  }
+
+  /** saveMessage, also telling whether this call stored the message or an earlier one had. */
+  async saveMessageWithOutcome(
+    userId: string,
+    conversationId: string,
+    input: NewMessage,
+  ): Promise<SavedMessage> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    const values = parse(newMessageSchema, input);
+    const key = values.idempotencyKey ?? null;
+    const row = {
+      role: values.role,
+      content: values.content,
+      metadata: values.metadata ?? null,
+      idempotencyKey: key,
+    };
+    try {
+      return await asUser(this.#db, user, async (trx) => {
+        const earlier =
+          key === null
+            ? null
+            : await messages.findMessageByIdempotencyKey(trx, user, conversation, key);
+        if (earlier !== null) return { message: replayed(earlier, row), created: false };
+        const message = await messages.appendMessage(trx, user, conversation, row);
+        if (message === null) throw new NotFoundError('conversation');
+        return { message, created: true };
+      });
+    } catch (error) {
+      // A concurrent retry with the same key committed first: return its message.
+      if (key === null || !isUniqueViolation(error, 'messages_idempotency_key')) throw error;
+      const earlier = await asUser(this.#db, user, (trx) =>
+        messages.findMessageByIdempotencyKey(trx, user, conversation, key),
+      );
+      if (earlier === null) throw error;
+      return { message: replayed(earlier, row), created: false };
+    }
+  }
+
+  /**
+   * Messages in chronological order. By default the newest `limit`; `before`
+   * and `after` take the cursors of an earlier page to move older or newer.
+   */
+  async getConversationHistory(
+    userId: string,
+    conversationId: string,
+    options: { limit?: number; before?: string; after?: string } = {},
+  ): Promise<HistoryPage> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    const values = parse(historySchema, options);
+    const beforeSeq =
+      values.before === undefined ? null : decodeMessageCursor(values.before, 'before');
+    const afterSeq = values.after === undefined ? null : decodeMessageCursor(values.after, 'after');
+    const found = await asUser(this.#db, user, (trx) =>
+      messages.findHistory(trx, user, conversation, { afterSeq, beforeSeq, limit: values.limit }),
+    );
+    if (found === null) throw new NotFoundError('conversation');
+
+    // seq runs 1..messageCount with no gaps, so the page's edges say whether
+    // anything lies beyond them. An empty page is the point where it would be.
+    const { messageCount, messages: page } = found;
+    const edge = afterSeq ?? (beforeSeq === null ? messageCount : beforeSeq - 1);
+    const emptyAt = Math.max(0, Math.min(edge, messageCount));
+    const firstSeq = page[0]?.seq ?? emptyAt + 1;
+    const lastSeq = page.at(-1)?.seq ?? emptyAt;
+    const hasOlder = firstSeq > 1;
+    return {
+      messages: page,
+      hasOlder,
+      hasNewer: lastSeq < messageCount,
+      olderCursor: hasOlder ? encodeMessageCursor(firstSeq) : null,
+      newerCursor: encodeMessageCursor(lastSeq),
+    };
+  }
+
+  renameConversation(
+    userId: string,
+    conversationId: string,
+    newTitle: string | null,
+  ): Promise<Conversation> {
+    const value = parse(title.nullable(), newTitle, 'title');
+    return this.#update(userId, conversationId, { title: value });
+  }
+
+  archiveConversation(userId: string, conversationId: string): Promise<Conversation> {
+    return this.#update(userId, conversationId, { status: 'archived' });
+  }
+
+  unarchiveConversation(userId: string, conversationId: string): Promise<Conversation> {
+    return this.#update(userId, conversationId, { status: 'active' });
+  }
+
+  /** Marks the conversation as just used, moving it to the top of the list. */
+  touchConversation(userId: string, conversationId: string): Promise<Conversation> {
+    return this.#update(userId, conversationId, {});
+  }
+
+  /** True when a conversation (and with it its messages) was deleted. */
+  deleteConversation(userId: string, conversationId: string): Promise<boolean> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    return asUser(this.#db, user, (trx) =>
+      conversations.deleteConversation(trx, user, conversation),
+    );
+  }
+
+  async #update(
+    userId: string,
+    conversationId: string,
+    changes: { title?: string | null; status?: ConversationStatus },
+  ): Promise<Conversation> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    const updated = await asUser(this.#db, user, (trx) =>
+      conversations.updateConversation(trx, user, conversation, changes),
+    );
+    if (updated === null) throw new NotFoundError('conversation');
+    return updated;
+  }
+}
+
+function replayed(earlier: Message, attempt: { role: MessageRole; content: string }): Message {
+  if (earlier.role !== attempt.role || earlier.content !== attempt.content) {
+    throw new ConflictError(
+      'This idempotency key was already used for a different message; use a new key',
+      { details: { field: 'idempotencyKey' } },
+    );
+  }
+  return earlier;
+}

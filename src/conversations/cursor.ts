@@ -1,0 +1,59 @@
+// Opaque pagination cursors. They carry exact database keys (a message's
+// seq; a conversation's updated_at as text with microseconds, plus its id),
+// never a JavaScript Date, which would drop PostgreSQL's microseconds.
+import { ValidationError } from '../errors.ts';
+
+const MESSAGE_PREFIX = 'm1.';
+const CONVERSATION_PREFIX = 'c1.';
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function encode(prefix: string, parts: readonly (string | number)[]): string {
+  return prefix + Buffer.from(parts.join('|'), 'utf8').toString('base64url');
+}
+
+function decode(prefix: string, cursor: string, field: string): string[] {
+  if (!cursor.startsWith(prefix)) throw invalid(field);
+  return Buffer.from(cursor.slice(prefix.length), 'base64url').toString('utf8').split('|');
+}
+
+function invalid(field: string): ValidationError {
+  return ValidationError.field(field, 'is not a cursor this API returned; start again without it');
+}
+
+export function encodeMessageCursor(seq: number): string {
+  return encode(MESSAGE_PREFIX, [seq]);
+}
+
+export function decodeMessageCursor(cursor: string, field: string): number {
+  const [seq, ...rest] = decode(MESSAGE_PREFIX, cursor, field);
+  const value = Number(seq);
+  if (rest.length > 0 || !Number.isSafeInteger(value) || value < 0 || String(value) !== seq) {
+    throw invalid(field);
+  }
+  return value;
+}
+
+export interface ConversationPosition {
+  /** updated_at as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, microseconds intact. */
+  updatedAt: string;
+  id: string;
+}
+
+export function encodeConversationCursor(position: ConversationPosition): string {
+  return encode(CONVERSATION_PREFIX, [position.updatedAt, position.id]);
+}
+
+export function decodeConversationCursor(cursor: string, field: string): ConversationPosition {
+  const [updatedAt, id, ...rest] = decode(CONVERSATION_PREFIX, cursor, field);
+  if (
+    rest.length > 0 ||
+    updatedAt === undefined ||
+    id === undefined ||
+    !TIMESTAMP.test(updatedAt) ||
+    !UUID.test(id)
+  ) {
+    throw invalid(field);
+  }
+  return { updatedAt, id };
+}

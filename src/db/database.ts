@@ -1,0 +1,123 @@
+// Engine choice: a PostgreSQL server through a pg Pool when a URL is given,
+// otherwise PGlite (PostgreSQL compiled to WebAssembly) in a data directory.
+// Both sit behind the same Kysely instance, so nothing above this file knows
+// which one it runs on.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+import type { Database } from './schema.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface PoolSettings {
+  /** Most connections the pool opens. */
+  max: number;
+  /** How long to wait for a connection, new or from the pool, before failing. */
+  connectionTimeoutMs: number;
+  /** How long an unused connection stays open. */
+  idleTimeoutMs: number;
+  /** Longest any statement may run before the server cancels it. */
+  statementTimeoutMs: number;
+}
+
+// The seeds ran a pool of 10 (plus 20 overflow) with a 30 s wait; pg's Pool
+// has no overflow, so max covers both.
+export const DEFAULT_POOL: Readonly<PoolSettings> = Object.freeze({
+  max: 10,
+  connectionTimeoutMs: 30_000,
+  idleTimeoutMs: 30_000,
+  statementTimeoutMs: 30_000,
+});
+
+export const DEFAULT_DATA_DIR = './.todochat/db';
+export const IN_MEMORY = 'memory://';
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  pool?: Partial<PoolSettings> | undefined;
+  /** A PGlite data directory dump (`dumpDataDir()`) to start from; in-memory only. */
+  initialData?: Blob | undefined;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** Where the data lives: the data directory, or the server URL without its password. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+    return openPostgres(options.databaseUrl, { ...DEFAULT_POOL, ...options.pool });
+  }
+  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.initialData);
+}
+
+function openPostgres(url: string, settings: PoolSettings): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectionTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+  });
+  // An idle client losing its server (restart, failover) must not crash the
+  // process; the pool drops it and the next query opens a fresh one.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'postgres',
+    location: redactUrl(url),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string, initialData: Blob | undefined): Promise<DatabaseHandle> {
+  if (dataDir === IN_MEMORY) {
+    const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return { db, engine: 'pglite', location: IN_MEMORY, close: () => db.destroy() };
+  }
+  if (initialData !== undefined) {
+    throw new Error('initialData is only supported for an in-memory database');
+  }
+  const absolute = resolve(dataDir);
+  mkdirSync(dirname(absolute), { recursive: true });
+  const lock = lockDataDir(absolute);
+  try {
+    const pglite = await PGlite.create({ dataDir: absolute });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      engine: 'pglite',
+      location: absolute,
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,8 @@
+// The list of migrations, in order. Listed statically rather than read from
+// disk so that they run the same under tsx, from a build, or from a bundle.
+import type { Migration } from 'kysely';
+import * as initialSchema from './0001_initial_schema.ts';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_initial_schema': initialSchema,
+};

@@ -1,0 +1,58 @@
+// Table types as Kysely sees them. Rows never leave a repository: services
+// and transports speak the camelCase domain types next to each feature.
+import type { ColumnType, Generated } from 'kysely';
+
+type CreatedAt = ColumnType<Date, never, never>;
+type UpdatedAt = ColumnType<Date, never, Date | undefined>;
+
+export type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string | null;
+  next_task_number: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface TaskTable {
+  user_id: string;
+  id: Generated<string>;
+  number: number;
+  title: string;
+  description: string | null;
+  completed: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ConversationTable {
+  user_id: string;
+  id: Generated<string>;
+  title: string | null;
+  status: Generated<'active' | 'archived'>;
+  message_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MessageTable {
+  user_id: string;
+  conversation_id: string;
+  id: Generated<string>;
+  seq: number;
+  role: 'user' | 'assistant';
+  content: string;
+  metadata: ColumnType<JsonObject | null, string | null, never>;
+  idempotency_key: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  users: UserTable;
+  tasks: TaskTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
+}

@@ -1,0 +1,64 @@
+// openStore(): the data layer in one call. Opens the engine (PostgreSQL when
+// a URL is given, embedded PGlite otherwise), brings the schema up to date,
+// and hands back the services.
+import type { Kysely } from 'kysely';
+import { ConversationService } from './conversations/conversation.service.ts';
+import {
+  openDatabase,
+  type DatabaseOptions,
+  type Engine,
+  type PoolSettings,
+} from './db/database.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import type { Database } from './db/schema.ts';
+import { translateDatabaseError } from './db/scope.ts';
+import { TaskService } from './tasks/task.service.ts';
+import { UserService } from './users/user.service.ts';
+
+export interface StoreOptions {
+  /** A PostgreSQL URL. Without it the store is embedded PGlite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory, created on first use; `memory://` keeps it in memory. */
+  dataDir?: string | undefined;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean | undefined;
+  pool?: Partial<PoolSettings> | undefined;
+  /** A PGlite `dumpDataDir()` to start an in-memory database from. */
+  initialData?: Blob | undefined;
+}
+
+export interface Store {
+  readonly users: UserService;
+  readonly tasks: TaskService;
+  readonly conversations: ConversationService;
+  readonly engine: Engine;
+  /** The data directory, or the server URL with its password hidden. */
+  readonly location: string;
+  /** The query builder underneath, for diagnostics, migrations and tests. */
+  readonly database: Kysely<Database>;
+  /** Closes connections and, on PGlite, releases the data directory. */
+  close(): Promise<void>;
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const handle = await openDatabase(options satisfies DatabaseOptions);
+  try {
+    if (options.migrate ?? true) await migrateToLatest(handle.db);
+  } catch (error) {
+    await handle.close();
+    throw translateDatabaseError(error);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    users: new UserService(handle.db),
+    tasks: new TaskService(handle.db),
+    conversations: new ConversationService(handle.db),
+    engine: handle.engine,
+    location: handle.location,
+    database: handle.db,
+    close() {
+      closing ??= handle.close();
+      return closing;
+    },
+  };
+}

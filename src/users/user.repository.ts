@@ -1,0 +1,47 @@
+import { sql, type Selectable } from 'kysely';
+import type { AuthTransaction } from '../db/scope.ts';
+import type { UserTable } from '../db/schema.ts';
+import type { User } from './user.ts';
+
+type UserRow = Selectable<UserTable>;
+
+function toUser(row: Pick<UserRow, 'id' | 'email' | 'created_at' | 'updated_at'>): User {
+  return { id: row.id, email: row.email, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+const columns = ['id', 'email', 'created_at', 'updated_at'] as const;
+
+export async function insertUser(
+  trx: AuthTransaction,
+  values: { email: string; passwordHash: string | null },
+): Promise<User> {
+  const row = await trx
+    .insertInto('users')
+    .values({ email: values.email, password_hash: values.passwordHash })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return toUser(row);
+}
+
+export async function findUserById(trx: AuthTransaction, id: string): Promise<User | null> {
+  const row = await trx.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+  return row === undefined ? null : toUser(row);
+}
+
+/** Matches the email case-insensitively, through the users_email_key index. */
+export async function findUserCredentialsByEmail(
+  trx: AuthTransaction,
+  email: string,
+): Promise<{ user: User; passwordHash: string | null } | null> {
+  const row = await trx
+    .selectFrom('users')
+    .select([...columns, 'password_hash'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+  return row === undefined ? null : { user: toUser(row), passwordHash: row.password_hash };
+}
+
+export async function deleteUserById(trx: AuthTransaction, id: string): Promise<boolean> {
+  const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
