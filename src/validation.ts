@@ -6,7 +6,9 @@ import { ValidationError } from './errors.ts';
 
 /** Counts characters as PostgreSQL's char_length does: code points, not UTF-16 units. */
 export function characterCount(text: string): number {
-  return [...text].length;
+  let count = 0;
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) count++;
+  return count;
 }
 
 // PostgreSQL cannot store U+0000 in text or jsonb, and a lone surrogate would
