@@ -25,6 +25,6 @@ export type { NewTask, Task, TaskChanges, TaskRef, TaskStatusFilter } from './ta
 export type { TaskService } from './tasks/task.service.ts';
 export type { NewUser, User } from './users/user.ts';
 export type { UserService } from './users/user.service.ts';
-export type { Engine, PoolSettings } from './db/database.ts';
+export type { Engine, PoolSettings, QueryEvent } from './db/database.ts';
 export type { JsonObject, JsonValue } from './db/schema.ts';
 export { MigrationError } from './db/migrator.ts';

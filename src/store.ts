@@ -8,6 +8,7 @@ import {
   type DatabaseOptions,
   type Engine,
   type PoolSettings,
+  type QueryEvent,
 } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';
@@ -25,6 +26,8 @@ export interface StoreOptions {
   pool?: Partial<PoolSettings> | undefined;
   /** A PGlite `dumpDataDir()` to start an in-memory database from. */
   initialData?: Blob | undefined;
+  /** Called after every statement, for slow-query logs and plan checks. */
+  onQuery?: ((event: QueryEvent) => void) | undefined;
 }
 
 export interface Store {

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig, type LogEvent } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -42,6 +42,27 @@ export interface DatabaseOptions {
   pool?: Partial<PoolSettings> | undefined;
   /** A PGlite data directory dump (`dumpDataDir()`) to start from; in-memory only. */
   initialData?: Blob | undefined;
+  /** Called after every statement, for slow-query logs and plan checks. */
+  onQuery?: ((event: QueryEvent) => void) | undefined;
+}
+
+export interface QueryEvent {
+  sql: string;
+  parameters: readonly unknown[];
+  durationMs: number;
+  failed: boolean;
+}
+
+function logger(onQuery: DatabaseOptions['onQuery']): KyselyConfig['log'] {
+  if (onQuery === undefined) return undefined;
+  return (event: LogEvent) => {
+    onQuery({
+      sql: event.query.sql,
+      parameters: event.query.parameters,
+      durationMs: event.queryDurationMillis,
+      failed: event.level === 'error',
+    });
+  };
 }
 
 export interface DatabaseHandle {
@@ -63,13 +84,18 @@ export function redactUrl(url: string): string {
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  const log = logger(options.onQuery);
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
-    return openPostgres(options.databaseUrl, { ...DEFAULT_POOL, ...options.pool });
+    return openPostgres(options.databaseUrl, { ...DEFAULT_POOL, ...options.pool }, log);
   }
-  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.initialData);
+  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.initialData, log);
 }
 
-function openPostgres(url: string, settings: PoolSettings): DatabaseHandle {
+function openPostgres(
+  url: string,
+  settings: PoolSettings,
+  log: KyselyConfig['log'],
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: settings.max,
@@ -80,7 +106,7 @@ function openPostgres(url: string, settings: PoolSettings): DatabaseHandle {
   // An idle client losing its server (restart, failover) must not crash the
   // process; the pool drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return {
     db,
     engine: 'postgres',
@@ -89,10 +115,14 @@ function openPostgres(url: string, settings: PoolSettings): DatabaseHandle {
   };
 }
 
-async function openPglite(dataDir: string, initialData: Blob | undefined): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string,
+  initialData: Blob | undefined,
+  log: KyselyConfig['log'],
+): Promise<DatabaseHandle> {
   if (dataDir === IN_MEMORY) {
     const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
     return { db, engine: 'pglite', location: IN_MEMORY, close: () => db.destroy() };
   }
   if (initialData !== undefined) {
@@ -103,7 +133,7 @@ async function openPglite(dataDir: string, initialData: Blob | undefined): Promi
   const lock = lockDataDir(absolute);
   try {
     const pglite = await PGlite.create({ dataDir: absolute });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
     return {
       db,
       engine: 'pglite',
