@@ -206,7 +206,7 @@ describeStore('ConversationService', (ctx) => {
     await sleep(3);
     const b = await service().createConversation(user.id, { title: 'b' });
     await sleep(3);
-    const c = await service().createConversation(user.id, { title: 'c' });
+    await service().createConversation(user.id, { title: 'c' });
     await sleep(3);
     await service().touchConversation(user.id, a.id);
     await service().archiveConversation(user.id, b.id);

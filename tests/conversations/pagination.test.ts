@@ -120,7 +120,13 @@ describeStore('history pagination', (ctx) => {
   });
 
   it('rejects a cursor it did not issue, and a limit out of range', async () => {
-    for (const before of ['', 'nonsense', 'm1.%%%', 'c1.MQ', `m1.${Buffer.from('-4').toString('base64url')}`]) {
+    for (const before of [
+      '',
+      'nonsense',
+      'm1.%%%',
+      'c1.MQ',
+      `m1.${Buffer.from('-4').toString('base64url')}`,
+    ]) {
       await assert.rejects(
         service().getConversationHistory(userId, conversationId, { before }),
         (error) => error instanceof ValidationError && error.issues[0]?.field === 'before',

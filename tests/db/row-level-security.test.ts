@@ -25,9 +25,9 @@ async function as<T>(
 }
 
 async function count(trx: Transaction<Database>, table: string): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(
-    trx,
-  );
+  const result = await sql<{
+    n: number;
+  }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx);
   return result.rows[0]?.n ?? -1;
 }
 

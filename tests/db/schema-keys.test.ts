@@ -37,7 +37,8 @@ describeStore('schema keys', (ctx) => {
         // The foreign side must also be keyed by the user: users.id is the user id.
         const referenced = key.referenced_columns ?? [];
         assert.ok(
-          referenced.includes('user_id') || (referenced.length === 1 && referenced[0] === 'id' && key.columns[0] === 'user_id'),
+          referenced.includes('user_id') ||
+            (referenced.length === 1 && referenced[0] === 'id' && key.columns[0] === 'user_id'),
           `${key.table}.${key.name} references (${referenced.join(', ')})`,
         );
       }

@@ -152,7 +152,7 @@ export interface StoreContext {
  */
 export function describeStore(title: string, body: (context: StoreContext) => void): void {
   for (const engine of testEngines()) {
-    void describe(`${title} [${engine.name}]`, () => {
+    describe(`${title} [${engine.name}]`, () => {
       let database: TestDatabase | undefined;
       let store: Store | undefined;
       before(async () => {
