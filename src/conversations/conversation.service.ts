@@ -115,7 +115,7 @@ export class ConversationService {
   }
 
   /** The user's most recently updated active conversation, or a new one. */
-  getOrCreateConversation(userId: string): Promise<Conversation> {
+  async getOrCreateConversation(userId: string): Promise<Conversation> {
     const user = parse(id, userId, 'userId');
     return asUser(this.#db, user, async (trx) => {
       const latest = await conversations.findLatestActiveConversation(trx, user);
@@ -130,7 +130,7 @@ export class ConversationService {
     });
   }
 
-  createConversation(
+  async createConversation(
     userId: string,
     options: { title?: string | null } = {},
   ): Promise<Conversation> {
@@ -142,7 +142,10 @@ export class ConversationService {
   }
 
   /** Null when the conversation is missing or another user's: the two look the same. */
-  getConversationForUser(userId: string, conversationId: string): Promise<Conversation | null> {
+  async getConversationForUser(
+    userId: string,
+    conversationId: string,
+  ): Promise<Conversation | null> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
     return asUser(this.#db, user, (trx) => conversations.findConversation(trx, user, conversation));
@@ -252,7 +255,7 @@ export class ConversationService {
     };
   }
 
-  renameConversation(
+  async renameConversation(
     userId: string,
     conversationId: string,
     newTitle: string | null,
@@ -261,21 +264,21 @@ export class ConversationService {
     return this.#update(userId, conversationId, { title: value });
   }
 
-  archiveConversation(userId: string, conversationId: string): Promise<Conversation> {
+  async archiveConversation(userId: string, conversationId: string): Promise<Conversation> {
     return this.#update(userId, conversationId, { status: 'archived' });
   }
 
-  unarchiveConversation(userId: string, conversationId: string): Promise<Conversation> {
+  async unarchiveConversation(userId: string, conversationId: string): Promise<Conversation> {
     return this.#update(userId, conversationId, { status: 'active' });
   }
 
   /** Marks the conversation as just used, moving it to the top of the list. */
-  touchConversation(userId: string, conversationId: string): Promise<Conversation> {
+  async touchConversation(userId: string, conversationId: string): Promise<Conversation> {
     return this.#update(userId, conversationId, {});
   }
 
   /** True when a conversation (and with it its messages) was deleted. */
-  deleteConversation(userId: string, conversationId: string): Promise<boolean> {
+  async deleteConversation(userId: string, conversationId: string): Promise<boolean> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
     return asUser(this.#db, user, (trx) =>

@@ -57,7 +57,7 @@ export class TaskService {
     return task;
   }
 
-  listTasks(userId: string, options: { status?: TaskStatusFilter } = {}): Promise<Task[]> {
+  async listTasks(userId: string, options: { status?: TaskStatusFilter } = {}): Promise<Task[]> {
     const user = parse(id, userId, 'userId');
     const status = parse(statusSchema.default('all'), options.status, 'status');
     return asUser(this.#db, user, (trx) =>
@@ -65,7 +65,7 @@ export class TaskService {
     );
   }
 
-  getTask(userId: string, ref: TaskRef): Promise<Task | null> {
+  async getTask(userId: string, ref: TaskRef): Promise<Task | null> {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
     return asUser(this.#db, user, (trx) => tasks.findTask(trx, user, task));
@@ -82,12 +82,12 @@ export class TaskService {
     return updated;
   }
 
-  completeTask(userId: string, ref: TaskRef): Promise<Task> {
+  async completeTask(userId: string, ref: TaskRef): Promise<Task> {
     return this.updateTask(userId, ref, { completed: true });
   }
 
   /** The deleted task, or null when there was none (or it is another user's). */
-  deleteTask(userId: string, ref: TaskRef): Promise<Task | null> {
+  async deleteTask(userId: string, ref: TaskRef): Promise<Task | null> {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
     return asUser(this.#db, user, (trx) => tasks.deleteTask(trx, user, task));

@@ -47,7 +47,7 @@ export class UserService {
     }
   }
 
-  getUser(userId: string): Promise<User | null> {
+  async getUser(userId: string): Promise<User | null> {
     const valid = parse(id, userId, 'userId');
     return asAuth(this.#db, (trx) => users.findUserById(trx, valid));
   }
@@ -69,7 +69,7 @@ export class UserService {
     return matches && found?.passwordHash != null ? found.user : null;
   }
 
-  deleteUser(userId: string): Promise<boolean> {
+  async deleteUser(userId: string): Promise<boolean> {
     const valid = parse(id, userId, 'userId');
     return asAuth(this.#db, (trx) => users.deleteUserById(trx, valid));
   }
