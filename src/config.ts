@@ -23,12 +23,79 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_POOL.connectionTimeoutMs),
   DATABASE_IDLE_TIMEOUT_MS: milliseconds(DEFAULT_POOL.idleTimeoutMs),
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_POOL.statementTimeoutMs),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  CORS_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ''),
+      )
+      .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins (URLs)' }))),
+  ),
+  BODY_LIMIT_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+  ),
+  TOKEN_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  ),
+  TOKEN_TTL_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(60).max(31_536_000).default(604_800),
+  ),
+  AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  AUTH_JWT_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  ),
+  AUTH_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  AUTH_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
+  AUTH_USER_ID_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('sub')),
+  AUTH_EMAIL_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('email')),
 });
+
+export type LogLevel = z.output<typeof schema>['LOG_LEVEL'];
+
+/** Tokens issued by another sign-in service, verified by key set or shared secret. */
+export interface ExternalAuthConfig {
+  readonly jwksUrl: string | undefined;
+  readonly secret: string | undefined;
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+  readonly userIdClaim: string;
+  readonly emailClaim: string;
+}
 
 export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly pool: Readonly<PoolSettings>;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  readonly corsOrigins: readonly string[];
+  readonly bodyLimitBytes: number;
+  /** Signs this server's own tokens; generated and kept beside the data directory when unset. */
+  readonly tokenSecret: string | undefined;
+  readonly tokenTtlSeconds: number;
+  /** Set when tokens from another sign-in service are accepted too. */
+  readonly externalAuth: ExternalAuthConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const values = result.data;
+  if (values.AUTH_JWKS_URL !== undefined && values.AUTH_JWT_SECRET !== undefined) {
+    throw new ConfigError(['AUTH_JWKS_URL, AUTH_JWT_SECRET: set one of them, not both']);
+  }
+  const external = values.AUTH_JWKS_URL ?? values.AUTH_JWT_SECRET;
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
     dataDir: values.TODOCHAT_DATA_DIR,
@@ -55,5 +126,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMs: values.DATABASE_IDLE_TIMEOUT_MS,
       statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
     }),
+    port: values.PORT,
+    host: values.HOST,
+    logLevel: values.LOG_LEVEL,
+    corsOrigins: Object.freeze(values.CORS_ORIGINS),
+    bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    tokenSecret: values.TOKEN_SECRET,
+    tokenTtlSeconds: values.TOKEN_TTL_SECONDS,
+    externalAuth:
+      external === undefined
+        ? undefined
+        : Object.freeze({
+            jwksUrl: values.AUTH_JWKS_URL,
+            secret: values.AUTH_JWT_SECRET,
+            issuer: values.AUTH_ISSUER,
+            audience: values.AUTH_AUDIENCE,
+            userIdClaim: values.AUTH_USER_ID_CLAIM,
+            emailClaim: values.AUTH_EMAIL_CLAIM,
+          }),
   });
 }

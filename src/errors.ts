@@ -8,7 +8,14 @@ export type ErrorCode =
   | 'conflict'
   | 'store_locked'
   | 'database_unavailable'
-  | 'migration_failed';
+  | 'migration_failed'
+  // Raised at the edges (HTTP, MCP) rather than by the store.
+  | 'unauthorized'
+  | 'malformed_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal_error';
 
 export interface ValidationIssue {
   /** Dotted path of the offending input, e.g. `content` or `metadata.tags`. */
@@ -81,5 +88,20 @@ export class StoreLockedError extends AppError {
 export class DatabaseUnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('database_unavailable', message, options);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Sign in first: send Authorization: Bearer <token>') {
+    super('unauthorized', message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message, { details: { retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -264,6 +264,27 @@ export class ConversationService {
     return this.#update(userId, conversationId, { title: value });
   }
 
+  /** Renames and/or archives or unarchives in one update; with no change it only reads. */
+  async updateConversation(
+    userId: string,
+    conversationId: string,
+    changes: { title?: string | null; status?: ConversationStatus },
+  ): Promise<Conversation> {
+    const values = parse(
+      z.object({ title: title.nullable().optional(), status: statusSchema.optional() }),
+      changes,
+    );
+    if (values.title === undefined && values.status === undefined) {
+      const found = await this.getConversationForUser(userId, conversationId);
+      if (found === null) throw new NotFoundError('conversation');
+      return found;
+    }
+    return this.#update(userId, conversationId, {
+      ...(values.title === undefined ? {} : { title: values.title }),
+      ...(values.status === undefined ? {} : { status: values.status }),
+    });
+  }
+
   async archiveConversation(userId: string, conversationId: string): Promise<Conversation> {
     return this.#update(userId, conversationId, { status: 'archived' });
   }

@@ -23,6 +23,19 @@ export async function insertUser(
   return toUser(row);
 }
 
+/** Inserts the user with a chosen id unless one exists; false when it already did. */
+export async function insertUserWithId(
+  trx: AuthTransaction,
+  values: { id: string; email: string },
+): Promise<boolean> {
+  const result = await trx
+    .insertInto('users')
+    .values({ id: values.id, email: values.email, password_hash: null })
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
 export async function findUserById(trx: AuthTransaction, id: string): Promise<User | null> {
   const row = await trx.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
   return row === undefined ? null : toUser(row);

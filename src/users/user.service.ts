@@ -47,6 +47,32 @@ export class UserService {
     }
   }
 
+  /**
+   * The user row for someone who signs in elsewhere, created on first sight.
+   * Their email is kept when it is free; a placeholder stands in when another
+   * account already holds it (or none was given).
+   */
+  async ensureExternalUser(input: { id: string; email: string | undefined }): Promise<User> {
+    const userId = parse(id, input.id, 'userId');
+    const existing = await this.getUser(userId);
+    if (existing !== null) return existing;
+    const placeholder = `${userId}@external.invalid`;
+    const given = email.safeParse(input.email);
+    for (const address of given.success ? [given.data, placeholder] : [placeholder]) {
+      try {
+        await asAuth(this.#db, (trx) =>
+          users.insertUserWithId(trx, { id: userId, email: address }),
+        );
+        break;
+      } catch (error) {
+        if (!isUniqueViolation(error, 'users_email_key') || address === placeholder) throw error;
+      }
+    }
+    const created = await this.getUser(userId);
+    if (created === null) throw new Error(`user ${userId} vanished right after being created`);
+    return created;
+  }
+
   async getUser(userId: string): Promise<User | null> {
     const valid = parse(id, userId, 'userId');
     return asAuth(this.#db, (trx) => users.findUserById(trx, valid));

@@ -1,0 +1,130 @@
+// The composition root of the HTTP API: cross-cutting middleware, then each
+// feature's routes, the OpenAPI document and its docs page, health checks,
+// and the one error handler. No module-level state: every call builds an
+// independent app (tests build several on one database).
+import { sql } from 'kysely';
+import { cors } from 'hono/cors';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import { requireUser } from './auth/auth.middleware.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import type { TokenService } from './auth/token.service.ts';
+import { conversationRoutes } from './conversations/conversation.routes.ts';
+import { AppError, DatabaseUnavailableError, NotFoundError } from './errors.ts';
+import type { AppRouter } from './http/app-env.ts';
+import { docsRoutes } from './http/docs.routes.ts';
+import { errorResponse } from './http/error-handler.ts';
+import { createRouter } from './http/openapi.ts';
+import type { Store } from './store.ts';
+import { taskRoutes } from './tasks/task.routes.ts';
+
+export interface AppOptions {
+  store: Store;
+  tokens: TokenService;
+  logger: Logger;
+  corsOrigins?: readonly string[];
+  bodyLimitBytes?: number;
+  throttle?: LoginThrottle;
+}
+
+const PUBLIC_API_PATHS = new Set(['/api/auth/register', '/api/auth/login']);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+export function createApp(options: AppOptions): AppRouter {
+  const { store, tokens, logger } = options;
+  const app = createRouter();
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const requestLogger = logger.child({ requestId: c.get('requestId') });
+    c.set('logger', requestLogger);
+    await next();
+    requestLogger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  });
+  app.use(secureHeaders());
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: [...options.corsOrigins],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 1024 * 1024,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          'The request body is larger than the server accepts',
+        );
+      },
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    const hasBody =
+      BODY_METHODS.has(c.req.method) &&
+      (Number(c.req.header('Content-Length') ?? '0') > 0 ||
+        c.req.header('Transfer-Encoding') !== undefined);
+    const type = c.req.header('Content-Type') ?? '';
+    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+      throw new AppError('unsupported_media_type', 'Send the request body as application/json');
+    }
+    await next();
+  });
+  app.use('/api/*', requireUser(tokens, store.users, { except: PUBLIC_API_PATHS }));
+
+  app.route(
+    '/',
+    authRoutes({ users: store.users, tokens, throttle: options.throttle ?? new LoginThrottle() }),
+  );
+  app.route('/', conversationRoutes(store.conversations));
+  app.route('/', taskRoutes(store.tasks));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`select 1`.execute(store.database);
+    } catch (error) {
+      throw new DatabaseUnavailableError('The database is not answering', { cause: error });
+    }
+    return c.json({ status: 'ok', engine: store.engine });
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'todochat',
+      version: '0.1.0',
+      description:
+        'Conversations, messages and todo tasks for AI chatbots. Errors share one shape: `{ "error": { "code", "message", "details"? } }`.',
+    },
+  });
+  app.route('/', docsRoutes());
+
+  app.notFound((c) => errorResponse(c, new NotFoundError('route')));
+  app.onError((error, c) => errorResponse(c, error));
+  return app;
+}

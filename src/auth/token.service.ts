@@ -1,0 +1,137 @@
+// Access tokens. This server signs its own (HS256, issuer "todochat") for the
+// accounts it keeps; it can also accept tokens from another sign-in service,
+// verified by that service's key set (JWKS URL) or a shared secret, taking
+// the user from a configured claim.
+import { createHash } from 'node:crypto';
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  decodeJwt,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { ExternalAuthConfig } from '../config.ts';
+import { UnauthorizedError } from '../errors.ts';
+
+const ISSUER = 'todochat';
+const AUDIENCE = 'todochat-api';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export type VerifiedToken =
+  | { kind: 'local'; userId: string }
+  | { kind: 'external'; userId: string; email: string | undefined };
+
+/**
+ * The users table keys on UUIDs; another service's subject may be any string.
+ * A UUID subject is used as it is; anything else maps to a stable name-based
+ * UUID (version 5 layout) of issuer and subject.
+ */
+export function externalUserId(issuer: string, subject: string): string {
+  if (UUID.test(subject)) return subject.toLowerCase();
+  const hash = createHash('sha1').update(`todochat:${issuer}:${subject}`).digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class TokenService {
+  readonly #secret: Uint8Array;
+  readonly #ttlSeconds: number;
+  readonly #external: ExternalAuthConfig | undefined;
+  readonly #externalKey: Uint8Array | JWTVerifyGetKey | undefined;
+
+  constructor(options: { secret: string; ttlSeconds: number; external?: ExternalAuthConfig }) {
+    this.#secret = new TextEncoder().encode(options.secret);
+    this.#ttlSeconds = options.ttlSeconds;
+    this.#external = options.external;
+    const external = options.external;
+    this.#externalKey =
+      external?.jwksUrl !== undefined
+        ? createRemoteJWKSet(new URL(external.jwksUrl))
+        : external?.secret !== undefined
+          ? new TextEncoder().encode(external.secret)
+          : undefined;
+  }
+
+  async issue(userId: string): Promise<IssuedToken> {
+    const expiresAt = new Date((Math.floor(Date.now() / 1000) + this.#ttlSeconds) * 1000);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(expiresAt)
+      .sign(this.#secret);
+    return { token, expiresAt };
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new UnauthorizedError('The access token is malformed; sign in again');
+    }
+    if (issuer === ISSUER) return this.#verifyLocal(token);
+    if (this.#external !== undefined && this.#externalKey !== undefined) {
+      return this.#verifyExternal(token, this.#external, this.#externalKey);
+    }
+    throw new UnauthorizedError('The access token was not issued by this server; sign in again');
+  }
+
+  async #verifyLocal(token: string): Promise<VerifiedToken> {
+    const payload = await verified(() =>
+      jwtVerify(token, this.#secret, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+      }),
+    );
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
+      throw new UnauthorizedError('The access token names no user; sign in again');
+    }
+    return { kind: 'local', userId: payload.sub };
+  }
+
+  async #verifyExternal(
+    token: string,
+    config: ExternalAuthConfig,
+    key: Uint8Array | JWTVerifyGetKey,
+  ): Promise<VerifiedToken> {
+    const options = { issuer: config.issuer, audience: config.audience };
+    const payload = await verified(() =>
+      key instanceof Uint8Array ? jwtVerify(token, key, options) : jwtVerify(token, key, options),
+    );
+    const subject = payload[config.userIdClaim];
+    if (typeof subject !== 'string' || subject === '') {
+      throw new UnauthorizedError(`The access token has no '${config.userIdClaim}' claim`);
+    }
+    const email = payload[config.emailClaim];
+    return {
+      kind: 'external',
+      userId: externalUserId(payload.iss ?? '', subject),
+      email: typeof email === 'string' ? email : undefined,
+    };
+  }
+}
+
+async function verified(check: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {
+  try {
+    return (await check()).payload;
+  } catch (error) {
+    const expired = (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED';
+    throw new UnauthorizedError(
+      expired
+        ? 'The access token has expired; sign in again'
+        : 'The access token is invalid; sign in again',
+    );
+  }
+}

@@ -1,0 +1,14 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+
+/** What middleware leaves on the context for the handlers after it. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    /** Set by requireUser: the verified caller, never taken from the request body or path. */
+    userId: string;
+  };
+}
+
+export type AppRouter = OpenAPIHono<AppEnv>;
