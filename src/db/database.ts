@@ -115,6 +115,13 @@ function openPostgres(
   };
 }
 
+// Kysely only tears down a driver it has used, so a store closed before its
+// first query would leave PGlite (and the process) running: close it here.
+async function closePglite(db: Kysely<Database>, pglite: PGlite): Promise<void> {
+  await db.destroy();
+  if (!pglite.closed) await pglite.close();
+}
+
 async function openPglite(
   dataDir: string,
   initialData: Blob | undefined,
@@ -123,7 +130,7 @@ async function openPglite(
   if (dataDir === IN_MEMORY) {
     const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
-    return { db, engine: 'pglite', location: IN_MEMORY, close: () => db.destroy() };
+    return { db, engine: 'pglite', location: IN_MEMORY, close: () => closePglite(db, pglite) };
   }
   if (initialData !== undefined) {
     throw new Error('initialData is only supported for an in-memory database');
@@ -140,7 +147,7 @@ async function openPglite(
       location: absolute,
       async close() {
         try {
-          await db.destroy();
+          await closePglite(db, pglite);
         } finally {
           lock.release();
         }

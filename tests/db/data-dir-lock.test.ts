@@ -73,4 +73,24 @@ describe('embedded data directory', () => {
     await store.close();
     assert.equal(existsSync(`${dataDir}.lock`), false);
   });
+
+  it('lets the process exit after closing a restored store that ran no query', async () => {
+    const script = `
+      import { PGlite } from '@electric-sql/pglite';
+      import { openStore } from './src/store.ts';
+      const source = await PGlite.create({ dataDir: 'memory://' });
+      const initialData = await source.dumpDataDir('none');
+      await source.close();
+      const store = await openStore({ dataDir: 'memory://', initialData, migrate: false });
+      await store.close();
+      console.log('closed');`;
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        timeout: 30_000,
+      },
+    );
+    assert.equal(stdout.trim(), 'closed');
+  });
 });

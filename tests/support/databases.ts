@@ -46,22 +46,22 @@ const schemaFingerprint = (() => {
   return hash.digest('hex').slice(0, 12);
 })();
 
-let pgliteTemplate: Promise<Blob> | undefined;
+let pgliteTemplate: Promise<Buffer> | undefined;
 
-function loadPgliteTemplate(): Promise<Blob> {
+function loadPgliteTemplate(): Promise<Buffer> {
   pgliteTemplate ??= (async () => {
-    const cached = join(tmpdir(), `todochat-test-template-${schemaFingerprint}.tar.gz`);
-    if (existsSync(cached)) return new Blob([readFileSync(cached)]);
+    const cached = join(tmpdir(), `todochat-test-template-${schemaFingerprint}.tar`);
+    if (existsSync(cached)) return readFileSync(cached);
     const pglite = await PGlite.create({ dataDir: 'memory://' });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     await migrateToLatest(db);
-    const dump = await pglite.dumpDataDir('gzip');
+    const dump = await pglite.dumpDataDir('none');
     await db.destroy();
     const bytes = Buffer.from(await dump.arrayBuffer());
     const staging = `${cached}.${process.pid}`;
     writeFileSync(staging, bytes);
     renameSync(staging, cached);
-    return new Blob([bytes]);
+    return bytes;
   })();
   return pgliteTemplate;
 }
@@ -69,7 +69,8 @@ function loadPgliteTemplate(): Promise<Blob> {
 const pgliteEngine: TestEngine = {
   name: 'pglite',
   async migrated() {
-    const initialData = await loadPgliteTemplate();
+    // A Blob of its own for each database: PGlite consumes the one it loads.
+    const initialData = new Blob([await loadPgliteTemplate()]);
     return { options: { dataDir: 'memory://', initialData }, dispose: () => Promise.resolve() };
   },
   blank() {
