@@ -43,7 +43,7 @@ export class LoginThrottle {
       previous !== undefined && now - previous.lastFailure < FORGET_AFTER_MS
         ? previous.failures + 1
         : 1;
-    const over = failures - FREE_FAILURES;
+    const over = failures - FREE_FAILURES + 1;
     const blockedUntil =
       over > 0 ? now + Math.min(BASE_DELAY_MS * 2 ** (over - 1), MAX_DELAY_MS) : 0;
     this.#entries.delete(key);

@@ -13,7 +13,7 @@ function rejectsWith(field: string, message?: RegExp) {
     assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
     assert.equal(error.code, 'validation_failed');
     assert.equal(error.issues[0]?.field, field);
-    if (message !== undefined) assert.match(error.issues[0]?.message ?? '', message);
+    if (message !== undefined) assert.match(error.issues[0].message, message);
     return true;
   };
 }
