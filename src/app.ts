@@ -7,7 +7,12 @@ import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import type { LanguageModel } from 'ai';
 import type { Logger } from 'pino';
+import { createChatModel } from './chat/chat-model.ts';
+import { chatRoutes } from './chat/chat.routes.ts';
+import { ChatService, type ChatSettings } from './chat/chat.service.ts';
+import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { requireUser } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -25,6 +30,9 @@ export interface AppOptions {
   store: Store;
   tokens: TokenService;
   logger: Logger;
+  /** The chat model; the built-in assistant when absent. */
+  model?: LanguageModel;
+  chatSettings?: Partial<ChatSettings>;
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
   throttle?: LoginThrottle;
@@ -66,18 +74,20 @@ export function createApp(options: AppOptions): AppRouter {
       }),
     );
   }
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-      onError: () => {
-        throw new AppError(
-          'payload_too_large',
-          'The request body is larger than the server accepts',
-        );
-      },
-    }),
-  );
+  for (const path of ['/api/*', '/mcp']) {
+    app.use(
+      path,
+      bodyLimit({
+        maxSize: options.bodyLimitBytes ?? 1024 * 1024,
+        onError: () => {
+          throw new AppError(
+            'payload_too_large',
+            'The request body is larger than the server accepts',
+          );
+        },
+      }),
+    );
+  }
   app.use('/api/*', async (c, next) => {
     const hasBody =
       BODY_METHODS.has(c.req.method) &&
@@ -89,7 +99,9 @@ export function createApp(options: AppOptions): AppRouter {
     }
     await next();
   });
-  app.use('/api/*', requireUser(tokens, store.users, { except: PUBLIC_API_PATHS }));
+  const authenticate = requireUser(tokens, store.users, { except: PUBLIC_API_PATHS });
+  app.use('/api/*', authenticate);
+  app.use('/mcp', authenticate);
 
   app.route(
     '/',
@@ -97,6 +109,14 @@ export function createApp(options: AppOptions): AppRouter {
   );
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
+  const chat = new ChatService({
+    conversations: store.conversations,
+    tasks: store.tasks,
+    model: options.model ?? createChatModel({ provider: 'builtin' }),
+    settings: options.chatSettings,
+  });
+  app.route('/', chatRoutes(chat));
+  app.route('/', mcpRoutes(store.tasks));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

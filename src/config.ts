@@ -1,6 +1,8 @@
 // Configuration from the environment: the only module that reads
 // process.env. Every problem is reported at once, and the result is frozen.
 import { z } from 'zod';
+import type { ChatModelConfig } from './chat/chat-model.ts';
+import { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat/chat.service.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_POOL, type PoolSettings } from './db/database.ts';
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -68,6 +70,24 @@ const schema = z.object({
   AUTH_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
   AUTH_USER_ID_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('sub')),
   AUTH_EMAIL_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('email')),
+  CHAT_MODEL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['builtin', 'openai-compatible'], { error: "must be 'builtin' or 'openai-compatible'" })
+      .default('builtin'),
+  ),
+  CHAT_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  CHAT_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  CHAT_MODEL_NAME: z.preprocess(emptyAsUndefined, z.string().optional()),
+  CHAT_TIMEOUT_MS: milliseconds(DEFAULT_CHAT_SETTINGS.timeoutMs),
+  CHAT_MAX_STEPS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(20).default(DEFAULT_CHAT_SETTINGS.maxSteps),
+  ),
+  CHAT_HISTORY_LIMIT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(200).default(DEFAULT_CHAT_SETTINGS.historyLimit),
+  ),
 });
 
 export type LogLevel = z.output<typeof schema>['LOG_LEVEL'];
@@ -96,6 +116,8 @@ export interface Config {
   readonly tokenTtlSeconds: number;
   /** Set when tokens from another sign-in service are accepted too. */
   readonly externalAuth: ExternalAuthConfig | undefined;
+  readonly chatModel: ChatModelConfig;
+  readonly chat: Readonly<ChatSettings>;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +139,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['AUTH_JWKS_URL, AUTH_JWT_SECRET: set one of them, not both']);
   }
   const external = values.AUTH_JWKS_URL ?? values.AUTH_JWT_SECRET;
+  if (
+    values.CHAT_MODEL === 'openai-compatible' &&
+    (values.CHAT_BASE_URL === undefined || values.CHAT_MODEL_NAME === undefined)
+  ) {
+    throw new ConfigError([
+      'CHAT_BASE_URL, CHAT_MODEL_NAME: both are required with CHAT_MODEL=openai-compatible',
+    ]);
+  }
+  const chatModel: ChatModelConfig =
+    values.CHAT_MODEL === 'builtin' ||
+    values.CHAT_BASE_URL === undefined ||
+    values.CHAT_MODEL_NAME === undefined
+      ? { provider: 'builtin' }
+      : {
+          provider: 'openai-compatible',
+          baseUrl: values.CHAT_BASE_URL,
+          apiKey: values.CHAT_API_KEY,
+          model: values.CHAT_MODEL_NAME,
+        };
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
     dataDir: values.TODOCHAT_DATA_DIR,
@@ -144,5 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             userIdClaim: values.AUTH_USER_ID_CLAIM,
             emailClaim: values.AUTH_EMAIL_CLAIM,
           }),
+    chatModel: Object.freeze(chatModel),
+    chat: Object.freeze({
+      timeoutMs: values.CHAT_TIMEOUT_MS,
+      maxSteps: values.CHAT_MAX_STEPS,
+      historyLimit: values.CHAT_HISTORY_LIMIT,
+    }),
   });
 }

@@ -15,7 +15,10 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'internal_error';
+  | 'internal_error'
+  // The chat model failed, or did not answer in time.
+  | 'model_failed'
+  | 'model_timeout';
 
 export interface ValidationIssue {
   /** Dotted path of the offending input, e.g. `content` or `metadata.tags`. */
@@ -104,4 +107,9 @@ export class RateLimitedError extends AppError {
     super('rate_limited', message, { details: { retryAfterSeconds } });
     this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** The chat model failed (`model_failed`) or ran out of time (`model_timeout`). */
+export class ModelError extends AppError {
+  declare readonly code: 'model_failed' | 'model_timeout';
 }

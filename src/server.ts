@@ -4,6 +4,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import { createApp } from './app.ts';
+import { createChatModel } from './chat/chat-model.ts';
 import { tokenSecretPath, loadOrCreateTokenSecret } from './auth/token-secret.ts';
 import { TokenService } from './auth/token.service.ts';
 import type { Config } from './config.ts';
@@ -51,6 +52,8 @@ export async function startServer(
     logger,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
+    model: createChatModel(config.chatModel),
+    chatSettings: config.chat,
   });
 
   let server: ServerType | undefined;

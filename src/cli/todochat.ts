@@ -1,12 +1,17 @@
 // The todochat command line: `todochat db migrate | rollback | status`.
 // It honours the same DATABASE_URL and TODOCHAT_DATA_DIR as the server.
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '../db/migrator.ts';
 import { AppError } from '../errors.ts';
+import { runChatCommand } from './chat.command.ts';
+import { runMcpCommand } from './mcp.command.ts';
 
 const USAGE = `Usage:
+  todochat chat [--user EMAIL] [--new | --conversation ID]   chat with the assistant in the terminal
+  todochat chat --list                 list your conversations
+  todochat mcp [--user EMAIL]          serve the todo tools to an MCP client over stdio
   todochat db migrate                  apply every pending migration
   todochat db rollback [--steps N]     undo the last N migrations (default 1)
   todochat db rollback --all           undo every migration
@@ -96,17 +101,28 @@ export async function main(argv: string[]): Promise<number> {
       await runDbCommand(rest, loadConfig());
       return 0;
     }
+    if (group === 'chat') {
+      await runChatCommand(rest, loadConfig());
+      return 0;
+    }
+    if (group === 'mcp') {
+      await runMcpCommand(rest, loadConfig());
+      return 0;
+    }
     if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       console.log(USAGE);
       return group === undefined ? 1 : 0;
     }
     throw new UsageError(`unknown command '${group}'`);
   } catch (error) {
-    if (error instanceof UsageError) {
+    const badOption =
+      error instanceof Error &&
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true;
+    if (error instanceof UsageError || badOption) {
       console.error(`todochat: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof AppError || (error instanceof Error && error.name === 'ConfigError')) {
+    if (error instanceof AppError || error instanceof ConfigError) {
       console.error(`todochat: ${error.message}`);
       return 1;
     }

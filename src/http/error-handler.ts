@@ -19,6 +19,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> =
   rate_limited: 429,
   internal_error: 500,
   migration_failed: 500,
+  model_failed: 502,
+  model_timeout: 504,
   store_locked: 503,
   database_unavailable: 503,
 };
@@ -58,14 +60,23 @@ function publicDetails(error: AppError): Record<string, unknown> | undefined {
   if (error instanceof ValidationError) {
     return { issues: error.issues.map((issue) => ({ ...issue, field: snakeCase(issue.field) })) };
   }
-  if (error.code === 'not_found' || error.code === 'conflict' || error.code === 'rate_limited') {
+  if (
+    ['not_found', 'conflict', 'rate_limited', 'model_failed', 'model_timeout'].includes(error.code)
+  ) {
     return error.details;
   }
   // Other details (a data directory path, a pid) are for our logs, not for clients.
   return undefined;
 }
 
-export function errorResponse(c: Context<AppEnv>, thrown: unknown): Response {
+export interface DescribedError {
+  status: ContentfulStatusCode;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** What the client is told about `thrown`; logs what it is not told. */
+export function describeError(c: Context<AppEnv>, thrown: unknown): DescribedError {
   const error =
     thrown instanceof AppError
       ? thrown
@@ -75,27 +86,36 @@ export function errorResponse(c: Context<AppEnv>, thrown: unknown): Response {
   const logger = c.get('logger');
   if (error === undefined) {
     logger.error({ err: thrown }, 'unhandled error');
-    return c.json<ErrorBody>(
-      {
+    return {
+      status: 500,
+      headers: {},
+      body: {
         error: {
           code: 'internal_error',
           message: `Something went wrong on our side; the request id is ${c.get('requestId')}`,
         },
       },
-      500,
-    );
+    };
   }
   const status = STATUS_BY_CODE[error.code];
   if (status >= 500) logger.error({ err: error, cause: error.cause }, error.message);
-  if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
-  if (status === 503) c.header('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+  const headers: Record<string, string> = {};
+  if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
+  if (status === 503) headers['Retry-After'] = String(RETRY_AFTER_UNAVAILABLE_SECONDS);
   const message =
     error.code === 'migration_failed'
       ? `The database schema could not be brought up to date; the request id is ${c.get('requestId')}`
       : error.message;
   const details = publicDetails(error);
-  return c.json<ErrorBody>(
-    { error: { code: error.code, message, ...(details === undefined ? {} : { details }) } },
+  return {
     status,
-  );
+    headers,
+    body: { error: { code: error.code, message, ...(details === undefined ? {} : { details }) } },
+  };
+}
+
+export function errorResponse(c: Context<AppEnv>, thrown: unknown): Response {
+  const { status, body, headers } = describeError(c, thrown);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json<ErrorBody>(body, status);
 }

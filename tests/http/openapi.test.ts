@@ -20,6 +20,9 @@ const ROUTES = [
   'get /api/tasks/{id}',
   'patch /api/tasks/{id}',
   'delete /api/tasks/{id}',
+  'post /api/chat',
+  'post /api/{user_id}/chat',
+  'post /api/chat/stream',
 ];
 
 describeStore('OpenAPI document', (ctx) => {

@@ -1,0 +1,22 @@
+// The model seam: every chat model is an AI SDK LanguageModel, so the
+// built-in assistant and a real model take the same path through the agent.
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModel } from 'ai';
+import { createBuiltinModel } from './builtin-assistant.ts';
+
+export type ChatModelConfig =
+  | { provider: 'builtin' }
+  | { provider: 'openai-compatible'; baseUrl: string; apiKey: string | undefined; model: string };
+
+export function createChatModel(config: ChatModelConfig): LanguageModel {
+  if (config.provider === 'builtin') return createBuiltinModel();
+  return createOpenAICompatible({
+    name: 'openai-compatible',
+    baseURL: config.baseUrl,
+    apiKey: config.apiKey,
+  }).chatModel(config.model);
+}
+
+export function modelName(model: LanguageModel): string {
+  return typeof model === 'string' ? model : `${model.provider}:${model.modelId}`;
+}

@@ -1,0 +1,235 @@
+// The todo tools, defined once: the MCP server registers them, and the chat
+// agent hands the very same definitions to its model. Names and shapes follow
+// the todo-chatbot design todochat grew from (add_task, list_tasks, ...).
+//
+// The acting user always comes from the authenticated connection. A `user_id`
+// argument is accepted for agents built for that design, but must name the
+// caller; anyone else's is "not found", like a task that does not exist.
+import { z } from 'zod';
+import { AppError, NotFoundError, ValidationError } from '../errors.ts';
+import type { TaskService } from '../tasks/task.service.ts';
+import type { Task, TaskRef } from '../tasks/task.ts';
+
+export interface ToolContext {
+  userId: string;
+  tasks: TaskService;
+}
+
+const userIdArg = z
+  .string()
+  .optional()
+  .describe(
+    'Optional. The current user is taken from the connection; if given, it must be theirs.',
+  );
+
+const taskIdArg = z
+  .union([
+    z.int().positive(),
+    z
+      .string()
+      .regex(/^\s*#?\d+\s*$/)
+      .transform((value) => Number(value.replace(/[#\s]/g, ''))),
+    z.guid(),
+  ])
+  .describe('The task number the user sees (e.g. 3 for "task 3"), or the task UUID');
+
+const titleArg = z.string().describe('Short title of the task, e.g. "buy milk"');
+const descriptionArg = z.string().describe('Optional longer notes for the task');
+
+const taskSummary = z.object({
+  task_id: z.int().describe('The task number the user sees'),
+  status: z.enum(['created', 'completed', 'deleted', 'updated']),
+  title: z.string(),
+});
+
+const listedTask = z.object({
+  task_id: z.int().describe('The task number the user sees'),
+  title: z.string(),
+  description: z.string().nullable(),
+  completed: z.boolean(),
+});
+
+export interface TodoTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly inputSchema: I;
+  readonly outputSchema: O;
+  run(context: ToolContext, input: z.output<I>): Promise<z.output<O>>;
+}
+
+function defineTool<I extends z.ZodType, O extends z.ZodType>(
+  tool: TodoTool<I, O>,
+): TodoTool<I, O> {
+  return tool;
+}
+
+function summary(task: Task, status: z.output<typeof taskSummary>['status']) {
+  return { task_id: task.number, status, title: task.title };
+}
+
+async function existing(context: ToolContext, ref: TaskRef): Promise<Task> {
+  const task = await context.tasks.getTask(context.userId, ref);
+  if (task === null) throw new NotFoundError('task');
+  return task;
+}
+
+export const addTask = defineTool({
+  name: 'add_task',
+  title: 'Add a task',
+  description: "Add a task to the user's todo list. Returns the new task's number.",
+  inputSchema: z.object({
+    user_id: userIdArg,
+    title: titleArg,
+    description: descriptionArg.optional(),
+  }),
+  outputSchema: taskSummary,
+  async run(context, input) {
+    const task = await context.tasks.addTask(context.userId, {
+      title: input.title,
+      description: input.description,
+    });
+    return summary(task, 'created');
+  },
+});
+
+export const listTasks = defineTool({
+  name: 'list_tasks',
+  title: 'List tasks',
+  description:
+    "List the user's tasks with their numbers, oldest first. Use it to find a task's number from its title.",
+  inputSchema: z.object({
+    user_id: userIdArg,
+    status: z
+      .enum(['all', 'pending', 'completed'])
+      .optional()
+      .describe('Which tasks: "all" (default), "pending" (not done yet) or "completed"'),
+  }),
+  outputSchema: z.object({ tasks: z.array(listedTask), count: z.int() }),
+  async run(context, input) {
+    const tasks = await context.tasks.listTasks(context.userId, { status: input.status ?? 'all' });
+    return {
+      tasks: tasks.map((task) => ({
+        task_id: task.number,
+        title: task.title,
+        description: task.description,
+        completed: task.completed,
+      })),
+      count: tasks.length,
+    };
+  },
+});
+
+export const completeTask = defineTool({
+  name: 'complete_task',
+  title: 'Complete a task',
+  description: 'Mark a task as done, by its number (or UUID).',
+  inputSchema: z.object({ user_id: userIdArg, task_id: taskIdArg }),
+  outputSchema: taskSummary,
+  async run(context, input) {
+    return summary(await context.tasks.completeTask(context.userId, input.task_id), 'completed');
+  },
+});
+
+export const deleteTask = defineTool({
+  name: 'delete_task',
+  title: 'Delete a task',
+  description: 'Delete a task for good, by its number (or UUID).',
+  inputSchema: z.object({ user_id: userIdArg, task_id: taskIdArg }),
+  outputSchema: taskSummary,
+  async run(context, input) {
+    const task = await context.tasks.deleteTask(context.userId, input.task_id);
+    if (task === null) throw new NotFoundError('task');
+    return summary(task, 'deleted');
+  },
+});
+
+export const updateTask = defineTool({
+  name: 'update_task',
+  title: 'Update a task',
+  description: "Change a task's title and/or description, by its number (or UUID).",
+  inputSchema: z.object({
+    user_id: userIdArg,
+    task_id: taskIdArg,
+    title: titleArg.optional().describe('The new title'),
+    description: descriptionArg.optional().describe('The new description'),
+  }),
+  outputSchema: taskSummary,
+  async run(context, input) {
+    if (input.title === undefined && input.description === undefined) {
+      // Validates the reference first, so a wrong number says so.
+      await existing(context, input.task_id);
+      throw ValidationError.field('title', 'give a new title or description');
+    }
+    const task = await context.tasks.updateTask(context.userId, input.task_id, {
+      title: input.title,
+      description: input.description,
+    });
+    return summary(task, 'updated');
+  },
+});
+
+export const todoTools: readonly TodoTool[] = [
+  addTask,
+  listTasks,
+  completeTask,
+  deleteTask,
+  updateTask,
+];
+
+export type ToolOutcome =
+  { ok: true; output: Record<string, unknown> } | { ok: false; error: string };
+
+function describeInput(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return '';
+  const ref = (input as { task_id?: number | string }).task_id;
+  return ref === undefined ? '' : ` ${String(ref)}`;
+}
+
+/**
+ * Runs a tool for the connection's user. Mistakes a model can fix (a wrong
+ * task number, an empty title) come back as `ok: false` with a hint; our own
+ * bugs and an unreachable database are thrown, for the transport to report.
+ */
+export async function runTool(
+  tool: TodoTool,
+  context: ToolContext,
+  rawInput: unknown,
+): Promise<ToolOutcome> {
+  const parsed = tool.inputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`,
+    );
+    return {
+      ok: false,
+      error: `Invalid arguments for ${tool.name}: ${issues.join('; ')}. Fix them and call again.`,
+    };
+  }
+  const claimed = (parsed.data as { user_id?: string }).user_id;
+  if (claimed !== undefined && claimed !== context.userId) {
+    return {
+      ok: false,
+      error: `User ${claimed} not found. Leave user_id out: the current user is implied.`,
+    };
+  }
+  try {
+    return { ok: true, output: (await tool.run(context, parsed.data)) as Record<string, unknown> };
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      return {
+        ok: false,
+        error: `Task${describeInput(parsed.data)} not found. Call list_tasks to see the user's task numbers.`,
+      };
+    }
+    if (error instanceof ValidationError) {
+      return {
+        ok: false,
+        error: `${error.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Fix the arguments and call again.`,
+      };
+    }
+    if (error instanceof AppError && error.code === 'conflict')
+      return { ok: false, error: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,204 @@
+// The built-in assistant through the whole chat path: HTTP, the agent, the
+// same tools a real model gets, and the database.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { describeStore } from '../support/databases.ts';
+import { createTestApp, json, signUp, type SignedIn } from '../support/http.ts';
+
+interface ChatReply {
+  conversation_id: string;
+  response: string;
+  tool_calls: {
+    name: string;
+    arguments: Record<string, unknown>;
+    result?: unknown;
+    error?: string;
+  }[];
+}
+
+describeStore('chat with the built-in assistant', (ctx) => {
+  async function fresh(): Promise<SignedIn & { say: (message: string) => Promise<ChatReply> }> {
+    const { app } = createTestApp(ctx.store);
+    const user = await signUp(app);
+    return {
+      ...user,
+      say: async (message: string) => {
+        const reply = await user.client.post('/api/chat', { message });
+        assert.equal(reply.status, 200, JSON.stringify(reply.body));
+        return json<ChatReply>(reply);
+      },
+    };
+  }
+
+  const titles = async (userId: string, status: 'all' | 'pending' | 'completed' = 'all') =>
+    (await ctx.store.tasks.listTasks(userId, { status })).map(
+      (task) => `${task.number}. ${task.title}`,
+    );
+
+  for (const [message, title] of [
+    ['add a task to buy groceries', 'buy groceries'],
+    ['Add buy milk', 'buy milk'],
+    ['I need to remember to pay bills', 'pay bills'],
+    ['remind me to call mom.', 'call mom'],
+    ['create a task: water the plants', 'water the plants'],
+    ['Please add "renew passport" to my list', 'renew passport'],
+  ] as const) {
+    it(`adds "${title}" for "${message}"`, async () => {
+      const user = await fresh();
+      const reply = await user.say(message);
+      assert.deepEqual(
+        reply.tool_calls.map((call) => [call.name, call.arguments]),
+        [['add_task', { title }]],
+      );
+      assert.equal(reply.response, `I've added task 1: ${title}.`);
+      assert.deepEqual(await titles(user.userId), [`1. ${title}`]);
+    });
+  }
+
+  it('lists all, pending and completed tasks in words', async () => {
+    const user = await fresh();
+    assert.equal(
+      (await user.say('show me all my tasks')).response,
+      'Your list is empty. Try "add a task to buy milk".',
+    );
+    await user.say('add a task to buy milk');
+    await user.say('add pay bills');
+    await user.say('add call mom');
+    await user.say('mark task 2 as complete');
+    const all = await user.say('show me all my tasks');
+    assert.equal(all.response, 'You have 3 tasks:\n1. buy milk\n2. pay bills (done)\n3. call mom');
+    assert.deepEqual(
+      all.tool_calls.map((call) => [call.name, call.arguments]),
+      [['list_tasks', { status: 'all' }]],
+    );
+    assert.equal(
+      (await user.say("what's pending?")).response,
+      'You have 2 pending tasks:\n1. buy milk\n3. call mom',
+    );
+    assert.equal(
+      (await user.say('what do I still have to do?')).tool_calls[0]?.arguments.status,
+      'pending',
+    );
+    assert.equal(
+      (await user.say('what have I completed?')).response,
+      'You have 1 completed task:\n2. pay bills',
+    );
+    assert.equal((await user.say('list my tasks')).tool_calls[0]?.arguments.status, 'all');
+  });
+
+  for (const message of [
+    'mark task 3 as complete',
+    'complete task 3',
+    'task 3 is done',
+    'I finished task 3',
+  ]) {
+    it(`completes task 3 for "${message}"`, async () => {
+      const user = await fresh();
+      for (const title of ['one', 'two', 'three']) await user.say(`add ${title}`);
+      const reply = await user.say(message);
+      assert.deepEqual(
+        reply.tool_calls.map((call) => [call.name, call.arguments]),
+        [['complete_task', { task_id: 3 }]],
+      );
+      assert.equal(reply.response, 'Done! Task 3 (three) is marked as complete.');
+      assert.deepEqual(await titles(user.userId, 'completed'), ['3. three']);
+    });
+  }
+
+  it('deletes by number and by title, listing first to find the number', async () => {
+    const user = await fresh();
+    await user.say('add buy milk');
+    await user.say('add meeting with Sam');
+    await user.say('add pay bills');
+    const byNumber = await user.say('delete task 1');
+    assert.equal(byNumber.response, "I've deleted task 1 (buy milk).");
+    const byTitle = await user.say('delete the meeting task');
+    assert.deepEqual(
+      byTitle.tool_calls.map((call) => [call.name, call.arguments]),
+      [
+        ['list_tasks', { status: 'all' }],
+        ['delete_task', { task_id: 2 }],
+      ],
+    );
+    assert.equal(byTitle.response, "I've deleted task 2 (meeting with Sam).");
+    assert.deepEqual(await titles(user.userId), ['3. pay bills']);
+    const missing = await user.say('remove the dentist task');
+    assert.equal(
+      missing.response,
+      'I couldn\'t find a task matching "dentist". Your tasks are:\n3. pay bills',
+    );
+  });
+
+  it('completes by title, and asks which when several match', async () => {
+    const user = await fresh();
+    await user.say('add buy groceries');
+    await user.say('add call the bank');
+    await user.say('add call mom');
+    const done = await user.say('mark the groceries task as done');
+    assert.equal(done.response, 'Done! Task 1 (buy groceries) is marked as complete.');
+    const ambiguous = await user.say('mark the call task as complete');
+    assert.equal(
+      ambiguous.response,
+      'Several tasks match "call":\n2. call the bank\n3. call mom\nWhich one? Tell me its number.',
+    );
+    assert.deepEqual(await titles(user.userId, 'completed'), ['1. buy groceries']);
+  });
+
+  it("changes a task's title or description", async () => {
+    const user = await fresh();
+    await user.say('add call mom');
+    const renamed = await user.say("change task 1 to 'Call mom tonight'");
+    assert.deepEqual(renamed.tool_calls[0]?.arguments, { task_id: 1, title: 'Call mom tonight' });
+    assert.equal(renamed.response, "Task 1 is now 'Call mom tonight'.");
+    await user.say('rename task 1 to Call mom tomorrow');
+    const described = await user.say('update task 1 description to after dinner');
+    assert.deepEqual(described.tool_calls[0]?.arguments, {
+      task_id: 1,
+      description: 'after dinner',
+    });
+    const [task] = await ctx.store.tasks.listTasks(user.userId);
+    assert.deepEqual([task?.title, task?.description], ['Call mom tomorrow', 'after dinner']);
+  });
+
+  it('says so, helpfully, when a task does not exist or a request is not understood', async () => {
+    const user = await fresh();
+    const missing = await user.say('complete task 9');
+    assert.equal(missing.tool_calls[0]?.error?.startsWith('Task 9 not found'), true);
+    assert.equal(
+      missing.response,
+      'I couldn\'t find task 9. Say "show me all my tasks" to see their numbers.',
+    );
+    const unknown = await user.say('what is the weather like?');
+    assert.deepEqual(unknown.tool_calls, []);
+    assert.match(unknown.response, /^Sorry, I didn't catch that\. I can add tasks/);
+  });
+
+  it('persists both messages of every turn, with the tool calls in the reply metadata', async () => {
+    const user = await fresh();
+    const reply = await user.say('add a task to buy milk');
+    const history = await ctx.store.conversations.getConversationHistory(
+      user.userId,
+      reply.conversation_id,
+    );
+    assert.deepEqual(
+      history.messages.map((message) => [message.role, message.content]),
+      [
+        ['user', 'add a task to buy milk'],
+        ['assistant', "I've added task 1: buy milk."],
+      ],
+    );
+    const metadata = history.messages[1]?.metadata as {
+      reply_to: string;
+      model: string;
+      tool_calls: { name: string; arguments: unknown; result: unknown }[];
+      timings: { model_ms: number; total_ms: number };
+    };
+    assert.equal(metadata.reply_to, history.messages[0]?.id);
+    assert.equal(metadata.model, 'todochat:builtin');
+    assert.deepEqual(
+      metadata.tool_calls.map((call) => [call.name, call.arguments, call.result]),
+      [['add_task', { title: 'buy milk' }, { task_id: 1, status: 'created', title: 'buy milk' }]],
+    );
+    assert.ok(metadata.timings.total_ms >= metadata.timings.model_ms);
+  });
+});
