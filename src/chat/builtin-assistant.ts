@@ -67,6 +67,18 @@ function cleanTitle(raw: string): string {
 
 const number = (match: RegExpMatchArray): number => Number(match[1]);
 
+const completeNumbered = (match: RegExpMatchArray): Intent => ({
+  kind: 'call',
+  tool: 'complete_task',
+  input: { task_id: number(match) },
+});
+
+const describeNumbered = (match: RegExpMatchArray): Intent => ({
+  kind: 'call',
+  tool: 'update_task',
+  input: { task_id: number(match), description: cleanTitle(match[2] ?? '') },
+});
+
 // Read top to bottom; the first rule that matches decides. Rules naming a task
 // number come before those naming a title, and adding comes last because its
 // patterns are the loosest.
@@ -76,22 +88,22 @@ const RULES: readonly { pattern: RegExp; intent: (match: RegExpMatchArray) => In
       String.raw`\b(?:mark|set|tick|check)\s+(?:off\s+)?${NUMBER}(?:\s+(?:as\s+)?${DONE}|\s+off)?\b`,
       'i',
     ),
-    intent: (m) => ({ kind: 'call', tool: 'complete_task', input: { task_id: number(m) } }),
+    intent: completeNumbered,
   },
   {
     pattern: new RegExp(String.raw`\b(?:complete|finish|close)\s+${NUMBER}\b`, 'i'),
-    intent: (m) => ({ kind: 'call', tool: 'complete_task', input: { task_id: number(m) } }),
+    intent: completeNumbered,
   },
   {
     pattern: new RegExp(String.raw`\b${NUMBER}\s+(?:is\s+)?${DONE}\b`, 'i'),
-    intent: (m) => ({ kind: 'call', tool: 'complete_task', input: { task_id: number(m) } }),
+    intent: completeNumbered,
   },
   {
     pattern: new RegExp(
       String.raw`\bi\s+(?:have\s+|just\s+)?(?:finished|completed|did|done)\s+${NUMBER}\b`,
       'i',
     ),
-    intent: (m) => ({ kind: 'call', tool: 'complete_task', input: { task_id: number(m) } }),
+    intent: completeNumbered,
   },
   {
     pattern: new RegExp(String.raw`\b(?:delete|remove|drop|cancel|erase)\s+${NUMBER}\b`, 'i'),
@@ -102,22 +114,14 @@ const RULES: readonly { pattern: RegExp; intent: (match: RegExpMatchArray) => In
       String.raw`\b(?:change|update|edit|set)\s+(?:the\s+)?description\s+of\s+${NUMBER}\s+to\s+(.+)$`,
       'i',
     ),
-    intent: (m) => ({
-      kind: 'call',
-      tool: 'update_task',
-      input: { task_id: number(m), description: cleanTitle(m[2] ?? '') },
-    }),
+    intent: describeNumbered,
   },
   {
     pattern: new RegExp(
       String.raw`\b(?:change|update|edit|set)\s+${NUMBER}(?:'s)?\s+description\s+to\s+(.+)$`,
       'i',
     ),
-    intent: (m) => ({
-      kind: 'call',
-      tool: 'update_task',
-      input: { task_id: number(m), description: cleanTitle(m[2] ?? '') },
-    }),
+    intent: describeNumbered,
   },
   {
     pattern: new RegExp(
