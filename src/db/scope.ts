@@ -136,7 +136,7 @@ export function translateDatabaseError(error: unknown): unknown {
     if (code === '23505') return new ConflictError('That record already exists', options);
     // Writing a row the policies do not allow: to the caller it does not exist.
     if (code === '42501') return new NotFoundError('record', options);
-    if (code === '22P02' || code === '22P05' || code === '22021' || code === '22001') {
+    if (['22P02', '22P05', '22021', '22001', '22003'].includes(code)) {
       return new ValidationError([{ field: 'input', message: 'has an invalid value' }], options);
     }
     if (code === '57014') {

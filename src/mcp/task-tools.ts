@@ -7,7 +7,7 @@
 // caller; anyone else's is "not found", like a task that does not exist.
 import { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../errors.ts';
-import type { TaskService } from '../tasks/task.service.ts';
+import { TASK_NUMBER_MAX, type TaskService } from '../tasks/task.service.ts';
 import type { Task, TaskRef } from '../tasks/task.ts';
 
 export interface ToolContext {
@@ -24,7 +24,7 @@ const userIdArg = z
 
 const taskIdArg = z
   .union([
-    z.int().positive(),
+    z.int().positive().max(TASK_NUMBER_MAX),
     z
       .string()
       .regex(/^\s*#?\d+\s*$/)

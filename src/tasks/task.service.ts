@@ -30,7 +30,10 @@ const changesSchema = z
 const statusSchema = z.enum(['all', 'pending', 'completed'], {
   error: "must be 'all', 'pending' or 'completed'",
 });
-const refSchema = z.union([id, z.int().positive()], {
+// Task numbers are a PostgreSQL integer: anything larger cannot name a task.
+export const TASK_NUMBER_MAX = 2_147_483_647;
+
+const refSchema = z.union([id, z.int().positive().max(TASK_NUMBER_MAX)], {
   error: 'must be a task UUID or a task number (1, 2, 3...)',
 });
 
