@@ -21,6 +21,7 @@ import { conversationRoutes } from './conversations/conversation.routes.ts';
 import { AppError, DatabaseUnavailableError, NotFoundError } from './errors.ts';
 import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
+import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
@@ -143,6 +144,7 @@ export function createApp(options: AppOptions): AppRouter {
     },
   });
   app.route('/', docsRoutes());
+  app.route('/', webRoutes());
 
   app.notFound((c) => errorResponse(c, new NotFoundError('route')));
   app.onError((error, c) => errorResponse(c, error));
