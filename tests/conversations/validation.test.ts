@@ -3,20 +3,11 @@ import { before, it } from 'node:test';
 import { sql } from 'kysely';
 import { appendMessage } from '../../src/conversations/message.repository.ts';
 import { asUser } from '../../src/db/scope.ts';
-import { ValidationError } from '../../src/errors.ts';
 import type { NewMessage } from '../../src/conversations/conversation.ts';
 import { describeStore } from '../support/databases.ts';
-import { createUser } from '../support/fixtures.ts';
+import { createUser, validationFailure } from '../support/fixtures.ts';
 
-function rejectsWith(field: string, message?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
-    assert.equal(error.code, 'validation_failed');
-    assert.equal(error.issues[0]?.field, field);
-    if (message !== undefined) assert.match(error.issues[0].message, message);
-    return true;
-  };
-}
+const rejectsWith = validationFailure;
 
 describeStore('bad input', (ctx) => {
   const service = () => ctx.store.conversations;
