@@ -53,7 +53,10 @@ describe('the web chat page', { skip }, () => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(String(error)));
-    page.on('dialog', (dialog) => void dialog.accept());
+    page.on(
+      'dialog',
+      (dialog) => void dialog.accept(dialog.type() === 'prompt' ? 'Weekend plans' : undefined),
+    );
     await page.goto(server.url);
     return page;
   }
@@ -185,6 +188,41 @@ describe('the web chat page', { skip }, () => {
     await page.close();
   });
 
+  it('starts, renames, archives, unarchives and deletes conversations from the sidebar', async () => {
+    const page = await newPage();
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#conversations li').first().waitFor();
+
+    await page.getByRole('button', { name: '+ New conversation' }).click();
+    await page.locator('#conversations li.current', { hasText: '0 messages' }).waitFor();
+    await page.locator('.message').first().waitFor({ state: 'detached' });
+    const current = page.locator('#conversations li.current');
+    await current.getByRole('button', { name: /^Rename/ }).click();
+    await page.locator('#conversations li.current', { hasText: 'Weekend plans' }).waitFor();
+
+    await page
+      .locator('#conversations li', { hasText: 'Weekend plans' })
+      .getByRole('button', { name: /^Archive/ })
+      .click();
+    await page
+      .locator('#conversations li', { hasText: 'Weekend plans' })
+      .waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Archived' }).click();
+    const archived = page.locator('#conversations li', { hasText: 'Weekend plans' });
+    await archived.waitFor();
+    await archived.getByRole('button', { name: /^Unarchive/ }).click();
+    await archived.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Active' }).click();
+    const back = page.locator('#conversations li', { hasText: 'Weekend plans' });
+    await back.waitFor();
+    await back.getByRole('button', { name: /^Delete/ }).click();
+    await back.waitFor({ state: 'detached' });
+    await page.screenshot({ path: `${ARTIFACTS}06-conversations.png` });
+    await page.close();
+  });
+
   it('fits a phone-sized screen, with the panels behind buttons', async () => {
     const page = await newPage(390, 844);
     await page.getByLabel('Email').fill('ada@example.com');
@@ -196,7 +234,7 @@ describe('the web chat page', { skip }, () => {
     await page.locator('#task-list li', { hasText: 'buy milk' }).waitFor();
     const width = await page.locator('html').evaluate((root) => root.scrollWidth);
     assert.ok(width <= 390, `page is ${width}px wide`);
-    await page.screenshot({ path: `${ARTIFACTS}06-phone.png` });
+    await page.screenshot({ path: `${ARTIFACTS}07-phone.png` });
     await page.close();
     assert.deepEqual(consoleErrors, []);
   });
