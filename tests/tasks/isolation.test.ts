@@ -60,7 +60,7 @@ describeStore('task isolation between users', (ctx) => {
     assert.deepEqual(await alicesRows(), before);
   });
 
-  it("completeTask throws not_found for another user's task and leaves it pending", async () => {
+  it("completeTask throws not_found for another user's task and leaves it unchanged", async () => {
     const before = await alicesRows();
     for (const ref of refs()) {
       await assert.rejects(tasks().completeTask(bob.id, ref), notFound('task'));
