@@ -21,7 +21,7 @@ import type { Message } from '../conversations/conversation.ts';
 import { encodeMessageCursor } from '../conversations/cursor.ts';
 import type { JsonObject } from '../db/schema.ts';
 import { ModelError, NotFoundError } from '../errors.ts';
-import { runTool, todoTools, type ToolContext } from '../mcp/task-tools.ts';
+import { runTool, todoTools, type ToolContext } from '../tools/todo-tools.ts';
 import type { TaskService } from '../tasks/task.service.ts';
 import { modelName } from './chat-model.ts';
 

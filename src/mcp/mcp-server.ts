@@ -4,7 +4,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { TaskService } from '../tasks/task.service.ts';
-import { runTool, todoTools, type TodoTool, type ToolContext } from './task-tools.ts';
+import { runTool, todoTools, type TodoTool, type ToolContext } from '../tools/todo-tools.ts';
 
 export const MCP_SERVER_NAME = 'todochat';
 
