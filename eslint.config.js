@@ -28,6 +28,24 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in src/db/ and the repositories: everything else reaches the
+    // database through a service. Types (a service's Kysely<Database> handle) may pass.
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**', 'src/**/*.repository.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['kysely', 'pg', '@electric-sql/pglite', 'kysely-pglite-dialect'].map((name) => ({
+            name,
+            message: 'Query the database only in src/db/ or a *.repository.ts file.',
+            allowTypeImports: true,
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js', 'bin/**/*.js', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -2,7 +2,6 @@
 // feature's routes, the OpenAPI document and its docs page, health checks,
 // and the one error handler. No module-level state: every call builds an
 // independent app (tests build several on one database).
-import { sql } from 'kysely';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -18,7 +17,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import type { TokenService } from './auth/token.service.ts';
 import { conversationRoutes } from './conversations/conversation.routes.ts';
-import { AppError, DatabaseUnavailableError, NotFoundError } from './errors.ts';
+import { AppError, NotFoundError } from './errors.ts';
 import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
@@ -121,11 +120,7 @@ export function createApp(options: AppOptions): AppRouter {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    try {
-      await sql`select 1`.execute(store.database);
-    } catch (error) {
-      throw new DatabaseUnavailableError('The database is not answering', { cause: error });
-    }
+    await store.ping();
     return c.json({ status: 'ok', engine: store.engine });
   });
 

@@ -10,6 +10,7 @@ import {
   type PoolSettings,
   type QueryEvent,
 } from './db/database.ts';
+import { pingDatabase } from './db/health.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';
 import { translateDatabaseError } from './db/scope.ts';
@@ -39,6 +40,8 @@ export interface Store {
   readonly location: string;
   /** The query builder underneath, for diagnostics, migrations and tests. */
   readonly database: Kysely<Database>;
+  /** Resolves when the database answers; rejects with DatabaseUnavailableError. */
+  ping(): Promise<void>;
   /** Closes connections and, on PGlite, releases the data directory. */
   close(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     engine: handle.engine,
     location: handle.location,
     database: handle.db,
+    ping: () => pingDatabase(handle.db),
     close() {
       closing ??= handle.close();
       return closing;

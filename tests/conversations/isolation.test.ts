@@ -83,14 +83,33 @@ describeStore('conversation isolation between users', (ctx) => {
     assert.deepEqual(foreign.details, missing.details);
   });
 
-  it("does not let a cursor from one user's conversation open another's", async () => {
-    const page = await service().getConversationHistory(alice.id, alicesConversation.id);
-    await assert.rejects(
-      service().getConversationHistory(bob.id, alicesConversation.id, {
-        after: page.newerCursor ?? '',
-      }),
-      isNotFound,
+  it('pages only the conversation named, whatever conversation or user a cursor came from', async () => {
+    // A message cursor is a position (a seq), not a capability: used on another
+    // conversation it must select from that conversation alone.
+    const long = await service().createConversation(alice.id, { title: 'long' });
+    for (let index = 1; index <= 12; index++) {
+      await service().saveMessage(alice.id, long.id, { role: 'user', content: `long ${index}` });
+    }
+    const short = await service().createConversation(alice.id, { title: 'short' });
+    await service().saveMessage(alice.id, short.id, { role: 'user', content: 'short 1' });
+    const bobs = await service().createConversation(bob.id, { title: 'bob' });
+    await service().saveMessage(bob.id, bobs.id, { role: 'user', content: 'bob 1' });
+
+    const latest = await service().getConversationHistory(alice.id, long.id, { limit: 3 });
+    assert.ok(latest.olderCursor !== null);
+    const older = { before: latest.olderCursor, limit: 50 };
+
+    const fromShort = await service().getConversationHistory(alice.id, short.id, older);
+    assert.deepEqual(
+      fromShort.messages.map((message) => message.content),
+      ['short 1'],
     );
+    const fromBob = await service().getConversationHistory(bob.id, bobs.id, older);
+    assert.deepEqual(
+      fromBob.messages.map((message) => message.content),
+      ['bob 1'],
+    );
+    await assert.rejects(service().getConversationHistory(bob.id, long.id, older), isNotFound);
   });
 
   it('deleting a user removes their conversations and messages, and no one else’s', async () => {

@@ -8,9 +8,13 @@ import {
   migrationStatus,
   rollback,
 } from '../../src/db/migrator.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { openStore } from '../../src/store.ts';
 import { testEngines } from '../support/databases.ts';
+
+const migrationNames = Object.keys(migrations).sort();
+const coreTables = ['conversations', 'messages', 'tasks', 'users'];
 
 async function tables(db: Kysely<Database>): Promise<string[]> {
   const result = await sql<{ name: string }>`
@@ -35,25 +39,26 @@ for (const engine of testEngines()) {
         const applied = await migrateToLatest(handle.db);
         assert.deepEqual(
           applied.map((step) => [step.name, step.direction, step.status]),
-          [[latestMigrationName, 'Up', 'Success']],
+          migrationNames.map((name) => [name, 'Up', 'Success']),
         );
-        assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
+        assert.equal(applied.at(-1)?.name, latestMigrationName);
+        const latestTables = await tables(handle.db);
+        for (const table of coreTables) assert.ok(latestTables.includes(table), table);
         assert.deepEqual(await migrateToLatest(handle.db), []);
 
         const reverted = await rollback(handle.db, 'all');
         assert.deepEqual(
-          reverted.map((step) => step.direction),
-          ['Down'],
+          reverted.map((step) => [step.name, step.direction]),
+          migrationNames.toReversed().map((name) => [name, 'Down']),
         );
         assert.deepEqual(await tables(handle.db), []);
         assert.deepEqual(await functions(handle.db), []);
-        assert.deepEqual(
-          (await migrationStatus(handle.db)).map((migration) => migration.executedAt),
-          [null],
+        assert.ok(
+          (await migrationStatus(handle.db)).every((migration) => migration.executedAt === null),
         );
 
         await migrateToLatest(handle.db);
-        assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
+        assert.deepEqual(await tables(handle.db), latestTables);
         const status = await migrationStatus(handle.db);
         assert.ok(status.every((migration) => migration.executedAt instanceof Date));
       } finally {
@@ -62,14 +67,27 @@ for (const engine of testEngines()) {
       }
     });
 
-    it('rolls back one step at a time and says so when nothing is left', async () => {
+    it('rolls back one migration per step, newest first, and says so when nothing is left', async () => {
       const database = await engine.blank();
       const handle = await openDatabase(database.options);
       try {
         await migrateToLatest(handle.db);
-        const steps = (await migrationStatus(handle.db)).length;
-        assert.equal((await rollback(handle.db, steps)).length, steps);
+        for (const name of migrationNames.toReversed()) {
+          const step = await rollback(handle.db, 1);
+          assert.deepEqual(
+            step.map((s) => [s.name, s.direction, s.status]),
+            [[name, 'Down', 'Success']],
+          );
+          const status = await migrationStatus(handle.db);
+          assert.equal(status.find((migration) => migration.name === name)?.executedAt, null);
+          assert.ok(
+            status
+              .filter((migration) => migration.name < name)
+              .every((migration) => migration.executedAt instanceof Date),
+          );
+        }
         assert.deepEqual(await rollback(handle.db, 1), []);
+        assert.deepEqual(await tables(handle.db), []);
       } finally {
         await handle.close();
         await database.dispose();
