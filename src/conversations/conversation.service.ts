@@ -25,10 +25,21 @@ import {
 } from './cursor.ts';
 import * as messages from './message.repository.ts';
 
-export const USER_MESSAGE_MAX = 1000;
-export const ASSISTANT_MESSAGE_MAX = 100_000;
-export const METADATA_MAX_BYTES = 32 * 1024;
-export const CONVERSATION_TITLE_MAX = 200;
+import {
+  ASSISTANT_MESSAGE_MAX,
+  CONVERSATION_TITLE_MAX,
+  IDEMPOTENCY_KEY_MAX,
+  METADATA_MAX_BYTES,
+  USER_MESSAGE_MAX,
+} from './conversation.ts';
+
+export {
+  ASSISTANT_MESSAGE_MAX,
+  CONVERSATION_TITLE_MAX,
+  IDEMPOTENCY_KEY_MAX,
+  METADATA_MAX_BYTES,
+  USER_MESSAGE_MAX,
+};
 export const HISTORY_LIMIT_DEFAULT = 50;
 export const HISTORY_LIMIT_MAX = 200;
 export const CONVERSATIONS_LIMIT_DEFAULT = 20;
@@ -73,7 +84,7 @@ const newMessageSchema = z
     role: z.enum(['user', 'assistant'], { error: "must be 'user' or 'assistant'" }),
     content: text({ min: 1, max: ASSISTANT_MESSAGE_MAX }),
     metadata: metadataSchema.nullish(),
-    idempotencyKey: text({ min: 1, max: 200 }).nullish(),
+    idempotencyKey: text({ min: 1, max: IDEMPOTENCY_KEY_MAX }).nullish(),
   })
   .superRefine((message, ctx) => {
     const max = CONTENT_MAX[message.role];

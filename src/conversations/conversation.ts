@@ -1,5 +1,15 @@
 import type { JsonObject } from '../db/schema.ts';
 
+// The limits of a conversation, defined here once. The migration's CHECK
+// constraints hold the same numbers (tests/db/limits.test.ts compares them);
+// the schemas, the API's documentation and the page read these.
+export const USER_MESSAGE_MAX = 1000;
+export const ASSISTANT_MESSAGE_MAX = 100_000;
+/** The service's limit; the database allows twice this, as a backstop. */
+export const METADATA_MAX_BYTES = 32 * 1024;
+export const CONVERSATION_TITLE_MAX = 200;
+export const IDEMPOTENCY_KEY_MAX = 200;
+
 export type ConversationStatus = 'active' | 'archived';
 export type MessageRole = 'user' | 'assistant';
 

@@ -6,10 +6,17 @@ import { asUser } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
 import { id, parse, text } from '../validation.ts';
 import * as tasks from './task.repository.ts';
-import type { NewTask, Task, TaskChanges, TaskRef, TaskStatusFilter } from './task.ts';
+import {
+  TASK_DESCRIPTION_MAX,
+  TASK_TITLE_MAX,
+  type NewTask,
+  type Task,
+  type TaskChanges,
+  type TaskRef,
+  type TaskStatusFilter,
+} from './task.ts';
 
-export const TASK_TITLE_MAX = 200;
-export const TASK_DESCRIPTION_MAX = 2000;
+export { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX };
 
 const title = text({ min: 1, max: TASK_TITLE_MAX, trim: true });
 const description = text({ max: TASK_DESCRIPTION_MAX, trim: true })

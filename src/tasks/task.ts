@@ -1,3 +1,8 @@
+// The limits of a task, defined here once; the migration's CHECK constraints
+// hold the same numbers (tests/db/limits.test.ts compares them).
+export const TASK_TITLE_MAX = 200;
+export const TASK_DESCRIPTION_MAX = 2000;
+
 export interface Task {
   id: string;
   userId: string;

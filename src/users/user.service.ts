@@ -9,12 +9,12 @@ import type { Database } from '../db/schema.ts';
 import { id, parse, text } from '../validation.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import * as users from './user.repository.ts';
-import type { NewUser, User } from './user.ts';
+import { EMAIL_MAX_LENGTH, EMAIL_MIN_LENGTH, type NewUser, type User } from './user.ts';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 
-const email = text({ min: 3, max: 320, trim: true }).pipe(
+const email = text({ min: EMAIL_MIN_LENGTH, max: EMAIL_MAX_LENGTH, trim: true }).pipe(
   z.email({ error: 'must be an email address such as ada@example.com' }),
 );
 const password = text({ min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });

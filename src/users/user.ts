@@ -1,3 +1,8 @@
+// The limits of an account, defined here once; the migration's CHECK
+// constraint on email holds the same numbers (tests/db/limits.test.ts).
+export const EMAIL_MIN_LENGTH = 3;
+export const EMAIL_MAX_LENGTH = 320;
+
 export interface User {
   id: string;
   email: string;
