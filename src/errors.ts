@@ -70,9 +70,19 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** The unique keys a write can collide with, named for what they mean. */
+export type Duplicate = 'email' | 'idempotency_key';
+
 export class ConflictError extends AppError {
-  constructor(message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+  /** Which unique key was taken, when the database said so. */
+  readonly duplicate: Duplicate | undefined;
+
+  constructor(
+    message: string,
+    options?: { details?: Record<string, unknown>; cause?: unknown; duplicate?: Duplicate },
+  ) {
     super('conflict', message, options);
+    this.duplicate = options?.duplicate;
   }
 }
 

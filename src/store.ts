@@ -13,7 +13,7 @@ import {
 import { pingDatabase } from './db/health.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';
-import { translateDatabaseError } from './db/scope.ts';
+import { translateDatabaseError } from './db/database-errors.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { UserService } from './users/user.service.ts';
 

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { asUser, isUniqueViolation } from '../db/scope.ts';
+import { asUser } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
 import { characterCount, id, limit, parse, text } from '../validation.ts';
 import type {
@@ -220,7 +220,12 @@ export class ConversationService {
       });
     } catch (error) {
       // A concurrent retry with the same key committed first: return its message.
-      if (key === null || !isUniqueViolation(error, 'messages_idempotency_key')) throw error;
+      if (
+        key === null ||
+        !(error instanceof ConflictError && error.duplicate === 'idempotency_key')
+      ) {
+        throw error;
+      }
       const earlier = await asUser(this.#db, user, (trx) =>
         messages.findMessageByIdempotencyKey(trx, user, conversation, key),
       );

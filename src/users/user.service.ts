@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError } from '../errors.ts';
-import { asAuth, isUniqueViolation } from '../db/scope.ts';
+import { asAuth } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
 import { id, parse, text } from '../validation.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.ts';
@@ -32,19 +32,8 @@ export class UserService {
   async createUser(input: NewUser): Promise<User> {
     const values = parse(newUserSchema, input);
     const passwordHash = values.password === undefined ? null : await hashPassword(values.password);
-    try {
-      return await asAuth(this.#db, (trx) =>
-        users.insertUser(trx, { email: values.email, passwordHash }),
-      );
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) {
-        throw new ConflictError('An account with that email already exists', {
-          details: { field: 'email' },
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    // A taken email is a ConflictError (duplicate: 'email') from the database layer.
+    return asAuth(this.#db, (trx) => users.insertUser(trx, { email: values.email, passwordHash }));
   }
 
   /**
@@ -65,7 +54,8 @@ export class UserService {
         );
         break;
       } catch (error) {
-        if (!isUniqueViolation(error, 'users_email_key') || address === placeholder) throw error;
+        const emailTaken = error instanceof ConflictError && error.duplicate === 'email';
+        if (!emailTaken || address === placeholder) throw error;
       }
     }
     const created = await this.getUser(userId);
