@@ -106,7 +106,11 @@ export function createApp(options: AppOptions): AppRouter {
 
   app.route(
     '/',
-    authRoutes({ users: store.users, tokens, throttle: options.throttle ?? new LoginThrottle() }),
+    authRoutes({
+      users: store.users,
+      tokens,
+      throttle: options.throttle ?? new LoginThrottle(store.database),
+    }),
   );
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));

@@ -50,9 +50,17 @@ export interface MessageTable {
   created_at: CreatedAt;
 }
 
+export interface LoginFailureTable {
+  key_hash: Uint8Array;
+  failures: number;
+  blocked_until: Date;
+  last_failure_at: Date;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
   conversations: ConversationTable;
   messages: MessageTable;
+  login_failures: LoginFailureTable;
 }
