@@ -28,6 +28,32 @@ describeStore('HTTP errors', (ctx) => {
     assert.equal(errorOf(reply).code, 'malformed_request');
   });
 
+  it('answers forged cursors with 422 naming the cursor, never a 500', async () => {
+    const { app } = createTestApp(ctx.store);
+    const { client } = await signUp(app);
+    const { id } = json<{ id: string }>(await client.post('/api/chat/conversations'));
+    const forge = (prefix: string, text: string) =>
+      encodeURIComponent(prefix + Buffer.from(text).toString('base64url'));
+    const cases: [string, string][] = [
+      [
+        `/api/chat/conversations?cursor=${forge('c1.', `9999-99-99T99:99:99.999999Z|${id}`)}`,
+        'cursor',
+      ],
+      [
+        `/api/chat/conversations?cursor=${forge('c1.', `2026-02-30T00:00:00.000000Z|${id}`)}`,
+        'cursor',
+      ],
+      [`/api/chat/conversations/${id}/messages?before=${forge('m1.', '2147483648')}`, 'before'],
+      [`/api/chat/conversations/${id}/messages?after=${forge('m1.', '99999999999')}`, 'after'],
+    ];
+    for (const [path, field] of cases) {
+      const reply = await client.get(path);
+      assert.equal(reply.status, 422, path);
+      assert.equal(errorOf(reply).code, 'validation_failed');
+      assert.equal(errorOf(reply).details?.issues?.[0]?.field, field);
+    }
+  });
+
   it('answers a body that is not JSON with 415 unsupported_media_type', async () => {
     const { app } = createTestApp(ctx.store);
     const { client } = await signUp(app);
