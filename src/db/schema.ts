@@ -11,6 +11,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
 export interface UserTable {
   id: Generated<string>;
   email: string;
+  /** lower(email), generated: what sign-in looks up, through users_email_key. */
+  email_lower: ColumnType<string, never, never>;
   password_hash: string | null;
   next_task_number: Generated<number>;
   created_at: CreatedAt;

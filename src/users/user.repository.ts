@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AuthTransaction } from '../db/scope.ts';
 import type { UserTable } from '../db/schema.ts';
 import type { User } from './user.ts';
@@ -41,7 +41,7 @@ export async function findUserById(trx: AuthTransaction, id: string): Promise<Us
   return row === undefined ? null : toUser(row);
 }
 
-/** Matches the email case-insensitively, through the users_email_key index. */
+/** Matches the email case-insensitively, through the users_email_key index on email_lower. */
 export async function findUserCredentialsByEmail(
   trx: AuthTransaction,
   email: string,
@@ -49,7 +49,7 @@ export async function findUserCredentialsByEmail(
   const row = await trx
     .selectFrom('users')
     .select([...columns, 'password_hash'])
-    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('email_lower', '=', email.toLowerCase())
     .executeTakeFirst();
   return row === undefined ? null : { user: toUser(row), passwordHash: row.password_hash };
 }
