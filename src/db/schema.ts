@@ -59,10 +59,18 @@ export interface LoginFailureTable {
   last_failure_at: Date;
 }
 
+export interface IdentityTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
   conversations: ConversationTable;
   messages: MessageTable;
   login_failures: LoginFailureTable;
+  identities: IdentityTable;
 }

@@ -11,7 +11,7 @@ import { describeStore } from '../support/databases.ts';
 import { createUser } from '../support/fixtures.ts';
 
 const TABLES = ['users', 'tasks', 'conversations', 'messages'] as const;
-const ALL_TABLES = [...TABLES, 'login_failures'] as const;
+const ALL_TABLES = [...TABLES, 'login_failures', 'identities'] as const;
 
 class RolledBack extends Error {}
 

@@ -6,6 +6,8 @@
 //   switching. Each policy now also requires current_user to be its role.
 // - sign-in failures kept in the database, so that the throttle is atomic
 //   and shared by every server instance.
+// - outside sign-in identities: (issuer, subject) maps to a user of its own,
+//   never onto a local account that happens to have the subject as its id.
 //
 // Frozen in time: this file imports nothing from the application.
 import { sql, type Kysely } from 'kysely';
@@ -72,11 +74,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `CREATE POLICY login_failures_auth ON login_failures TO ${AUTH_ROLE}
        USING (${isRole(AUTH_ROLE)}) WITH CHECK (${isRole(AUTH_ROLE)})`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO ${AUTH_ROLE}`,
+
+    // Looked up before anyone is known, by what the other service says; like
+    // users (whose id is the user id) it is keyed by that, not by user_id.
+    `CREATE TABLE identities (
+       issuer text NOT NULL CONSTRAINT identities_issuer_length CHECK (char_length(issuer) <= 2000),
+       subject text NOT NULL CONSTRAINT identities_subject_length CHECK (char_length(subject) BETWEEN 1 AND 500),
+       user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       PRIMARY KEY (issuer, subject)
+     )`,
+    `CREATE INDEX identities_user_id_idx ON identities (user_id)`,
+    `ALTER TABLE identities ENABLE ROW LEVEL SECURITY`,
+    `ALTER TABLE identities FORCE ROW LEVEL SECURITY`,
+    `CREATE POLICY identities_auth ON identities TO ${AUTH_ROLE}
+       USING (${isRole(AUTH_ROLE)}) WITH CHECK (${isRole(AUTH_ROLE)})`,
+    `GRANT SELECT, INSERT, DELETE ON identities TO ${AUTH_ROLE}`,
   ]);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await run(db, [
+    `DROP TABLE identities`,
     `DROP TABLE login_failures`,
     `DROP INDEX users_email_key`,
     `ALTER TABLE users DROP COLUMN email_lower`,
