@@ -22,6 +22,7 @@ import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
+import { requireUtf8Body } from './http/utf8-body.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
@@ -69,7 +70,7 @@ export function createApp(options: AppOptions): AppRouter {
         origin: [...options.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
         allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
         maxAge: 600,
       }),
     );
@@ -99,13 +100,18 @@ export function createApp(options: AppOptions): AppRouter {
     }
     await next();
   });
+  app.use('/api/*', requireUtf8Body());
   const authenticate = requireUser(tokens, store.users, { except: PUBLIC_API_PATHS });
   app.use('/api/*', authenticate);
   app.use('/mcp', authenticate);
 
   app.route(
     '/',
-    authRoutes({ users: store.users, tokens, throttle: options.throttle ?? new LoginThrottle() }),
+    authRoutes({
+      users: store.users,
+      tokens,
+      throttle: options.throttle ?? new LoginThrottle(store.database),
+    }),
   );
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));

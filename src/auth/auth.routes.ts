@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { UnauthorizedError } from '../errors.ts';
+import { InvalidTokenError, UnauthorizedError } from '../errors.ts';
 import type { AppEnv, AppRouter } from '../http/app-env.ts';
 import {
   bearerSecurity,
@@ -128,19 +128,16 @@ export function authRoutes(deps: {
     })
     .openapi(login, async (c) => {
       const body = c.req.valid('json');
-      const key = `${body.email.trim().toLowerCase()}|${clientAddress(c)}`;
-      throttle.check(key);
+      const address = clientAddress(c);
+      await throttle.admit(body.email, address);
       const user = await users.verifyCredentials(body.email, body.password);
-      if (user === null) {
-        throttle.fail(key);
-        throw new UnauthorizedError('Wrong email or password');
-      }
-      throttle.succeed(key);
+      if (user === null) throw new UnauthorizedError('Wrong email or password');
+      await throttle.succeed(body.email, address);
       return c.json(await session(user), 200);
     })
     .openapi(me, async (c) => {
       const user = await users.getUser(c.get('userId'));
-      if (user === null) throw new UnauthorizedError('The account for this token no longer exists');
+      if (user === null) throw new InvalidTokenError('The account for this token no longer exists');
       return c.json(toUserJson(user), 200);
     });
 }

@@ -2,7 +2,6 @@
 // accounts it keeps; it can also accept tokens from another sign-in service,
 // verified by that service's key set (JWKS URL) or a shared secret, taking
 // the user from a configured claim.
-import { createHash } from 'node:crypto';
 import {
   SignJWT,
   createRemoteJWKSet,
@@ -12,7 +11,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { ExternalAuthConfig } from '../config.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { InvalidTokenError } from '../errors.ts';
 
 const ISSUER = 'todochat';
 const AUDIENCE = 'todochat-api';
@@ -25,21 +24,7 @@ export interface IssuedToken {
 
 export type VerifiedToken =
   | { kind: 'local'; userId: string }
-  | { kind: 'external'; userId: string; email: string | undefined };
-
-/**
- * The users table keys on UUIDs; another service's subject may be any string.
- * A UUID subject is used as it is; anything else maps to a stable name-based
- * UUID (version 5 layout) of issuer and subject.
- */
-export function externalUserId(issuer: string, subject: string): string {
-  if (UUID.test(subject)) return subject.toLowerCase();
-  const hash = createHash('sha1').update(`todochat:${issuer}:${subject}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+  | { kind: 'external'; issuer: string; subject: string; email: string | undefined };
 
 export class TokenService {
   readonly #secret: Uint8Array;
@@ -78,13 +63,13 @@ export class TokenService {
     try {
       issuer = decodeJwt(token).iss;
     } catch {
-      throw new UnauthorizedError('The access token is malformed; sign in again');
+      throw new InvalidTokenError('The access token is malformed; sign in again');
     }
     if (issuer === ISSUER) return this.#verifyLocal(token);
     if (this.#external !== undefined && this.#externalKey !== undefined) {
       return this.#verifyExternal(token, this.#external, this.#externalKey);
     }
-    throw new UnauthorizedError('The access token was not issued by this server; sign in again');
+    throw new InvalidTokenError('The access token was not issued by this server; sign in again');
   }
 
   async #verifyLocal(token: string): Promise<VerifiedToken> {
@@ -96,7 +81,7 @@ export class TokenService {
       }),
     );
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
-      throw new UnauthorizedError('The access token names no user; sign in again');
+      throw new InvalidTokenError('The access token names no user; sign in again');
     }
     return { kind: 'local', userId: payload.sub };
   }
@@ -112,12 +97,13 @@ export class TokenService {
     );
     const subject = payload[config.userIdClaim];
     if (typeof subject !== 'string' || subject === '') {
-      throw new UnauthorizedError(`The access token has no '${config.userIdClaim}' claim`);
+      throw new InvalidTokenError(`The access token has no '${config.userIdClaim}' claim`);
     }
     const email = payload[config.emailClaim];
     return {
       kind: 'external',
-      userId: externalUserId(payload.iss ?? '', subject),
+      issuer: payload.iss ?? '',
+      subject,
       email: typeof email === 'string' ? email : undefined,
     };
   }
@@ -128,7 +114,7 @@ async function verified(check: () => Promise<{ payload: JWTPayload }>): Promise<
     return (await check()).payload;
   } catch (error) {
     const expired = (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED';
-    throw new UnauthorizedError(
+    throw new InvalidTokenError(
       expired
         ? 'The access token has expired; sign in again'
         : 'The access token is invalid; sign in again',
