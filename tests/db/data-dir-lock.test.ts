@@ -87,9 +87,9 @@ describe('embedded data directory', () => {
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', script],
-      {
-        timeout: 30_000,
-      },
+      // A process kept alive by PGlite never exits; the limit only has to be far
+      // above a slow start (two PGlite boots under tsx on a loaded machine).
+      { timeout: 120_000 },
     );
     assert.equal(stdout.trim(), 'closed');
   });
