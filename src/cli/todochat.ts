@@ -1,14 +1,20 @@
-// The todochat command line: `todochat db migrate | rollback | status`.
+// The todochat command line: `todochat serve | chat | mcp | db ...`.
 // It honours the same DATABASE_URL and TODOCHAT_DATA_DIR as the server.
+// bin/todochat.js calls main(); run directly (tsx src/cli/todochat.ts), it runs itself.
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '../db/migrator.ts';
 import { AppError } from '../errors.ts';
+import { ListenError } from '../server.ts';
 import { runChatCommand } from './chat.command.ts';
 import { runMcpCommand } from './mcp.command.ts';
+import { runServeCommand } from './serve.command.ts';
+import { UsageError } from './usage-error.ts';
 
 const USAGE = `Usage:
+  todochat serve [--port N] [--host H]  the HTTP API, MCP endpoint and web page (npm start)
   todochat chat [--user EMAIL] [--new | --conversation ID]   chat with the assistant in the terminal
   todochat chat --list                 list your conversations
   todochat mcp [--user EMAIL]          serve the todo tools to an MCP client over stdio
@@ -18,8 +24,6 @@ const USAGE = `Usage:
   todochat db status                   list migrations and when each ran
 
 Environment: DATABASE_URL (PostgreSQL) or TODOCHAT_DATA_DIR (embedded, default ./.todochat/db).`;
-
-class UsageError extends Error {}
 
 async function withDatabase<T>(
   config: Config,
@@ -97,6 +101,10 @@ export async function runDbCommand(args: string[], config: Config): Promise<void
 export async function main(argv: string[]): Promise<number> {
   const [group, ...rest] = argv;
   try {
+    if (group === 'serve') {
+      await runServeCommand(rest, loadConfig());
+      return 0;
+    }
     if (group === 'db') {
       await runDbCommand(rest, loadConfig());
       return 0;
@@ -122,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`todochat: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof AppError || error instanceof ConfigError) {
+    if (error instanceof AppError || error instanceof ConfigError || error instanceof ListenError) {
       console.error(`todochat: ${error.message}`);
       return 1;
     }
@@ -130,4 +138,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
