@@ -23,7 +23,7 @@ import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
-import { createRouter } from './http/openapi.ts';
+import { bearerSecurity, createRouter, documentSharedResponses } from './http/openapi.ts';
 import type { Store } from './store.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 
@@ -134,6 +134,7 @@ export function createApp(options: AppOptions): AppRouter {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  documentSharedResponses(app.openAPIRegistry, { publicPaths: PUBLIC_API_PATHS });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -141,7 +142,11 @@ export function createApp(options: AppOptions): AppRouter {
       version: '0.1.0',
       description:
         'Conversations, messages and todo tasks for AI chatbots. Errors share one shape: `{ "error": { "code", "message", "details"? } }`.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative, so the document stays right behind a reverse proxy or on any port.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    security: bearerSecurity,
   });
   app.route('/', docsRoutes());
   app.route('/', webRoutes());

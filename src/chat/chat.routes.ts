@@ -68,6 +68,7 @@ const chatErrors = errorResponses(
 const chat = createRoute({
   method: 'post',
   path: '/api/chat',
+  operationId: 'sendChatMessage',
   tags: ['chat'],
   summary: 'Send a message to the assistant and get its reply',
   security: bearerSecurity,
@@ -81,6 +82,7 @@ const chat = createRoute({
 const chatForUser = createRoute({
   method: 'post',
   path: '/api/{user_id}/chat',
+  operationId: 'sendChatMessageForUser',
   tags: ['chat'],
   summary: "The same, with the caller named in the path (must be the token's user)",
   security: bearerSecurity,
@@ -95,6 +97,7 @@ const chatForUser = createRoute({
 const chatStream = createRoute({
   method: 'post',
   path: '/api/chat/stream',
+  operationId: 'streamChat',
   tags: ['chat'],
   summary: 'The same turn as server-sent events',
   description:
