@@ -1,7 +1,7 @@
 // Shared pieces of the OpenAPI description: the error shape every route may
 // answer with, the validation hook that turns a schema failure into our
 // ValidationError, and the router factory that wires both in.
-import { OpenAPIHono, z, type OpenAPIRegistry } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { ValidationError, type ErrorCode } from '../errors.ts';
 import type { AppEnv, AppRouter } from './app-env.ts';
@@ -55,7 +55,7 @@ export function errorResponses(...codes: ErrorCode[]) {
  * A route's own description of a status wins.
  */
 export function documentSharedResponses(
-  registry: OpenAPIRegistry,
+  registry: AppRouter['openAPIRegistry'],
   options: { publicPaths: ReadonlySet<string> },
 ): void {
   for (const definition of registry.definitions) {
