@@ -142,7 +142,7 @@ export function createApp(options: AppOptions): AppRouter {
       version: '0.1.0',
       description:
         'Conversations, messages and todo tasks for AI chatbots. Errors share one shape: `{ "error": { "code", "message", "details"? } }`.',
-      license: { name: 'MIT', identifier: 'MIT' },
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
     },
     // Relative, so the document stays right behind a reverse proxy or on any port.
     servers: [{ url: '/', description: 'The server that serves this document' }],
