@@ -13,6 +13,7 @@ import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
 import { ChatService, type ChatSettings } from './chat/chat.service.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
+import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
 import { requireUser } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -100,7 +101,10 @@ export function createApp(options: AppOptions): AppRouter {
     }
     await next();
   });
-  const authenticate = requireUser(tokens, store.users, { except: PUBLIC_API_PATHS });
+  const authenticate = requireUser(tokens, store.users, {
+    except: PUBLIC_API_PATHS,
+    apiKeys: store.apiKeys,
+  });
   app.use('/api/*', authenticate);
   app.use('/mcp', authenticate);
 
@@ -110,6 +114,7 @@ export function createApp(options: AppOptions): AppRouter {
   );
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
+  app.route('/', apiKeyRoutes(store.apiKeys));
   const chat = new ChatService({
     conversations: store.conversations,
     tasks: store.tasks,
@@ -132,7 +137,8 @@ export function createApp(options: AppOptions): AppRouter {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    bearerFormat: 'JWT',
+    description:
+      'A sign-in token from /api/auth/login (a JWT that expires), or an API key (`tck_...`) from /api/me/api-keys, which lasts until revoked.',
   });
   documentSharedResponses(app.openAPIRegistry, { publicPaths: PUBLIC_API_PATHS });
   app.doc31('/openapi.json', {

@@ -9,6 +9,7 @@ import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '
 import { AppError } from '../errors.ts';
 import { ListenError } from '../server.ts';
 import { runChatCommand } from './chat.command.ts';
+import { runKeysCommand } from './keys.command.ts';
 import { runMcpCommand } from './mcp.command.ts';
 import { runServeCommand } from './serve.command.ts';
 import { UsageError } from './usage-error.ts';
@@ -17,7 +18,11 @@ const USAGE = `Usage:
   todochat serve [--port N] [--host H]  the HTTP API, MCP endpoint and web page (npm start)
   todochat chat [--user EMAIL] [--new | --conversation ID]   chat with the assistant in the terminal
   todochat chat --list                 list your conversations
-  todochat mcp [--user EMAIL]          serve the todo tools to an MCP client over stdio
+  todochat mcp --url URL --token KEY   MCP over stdio, relayed to a running server (or TODOCHAT_TOKEN)
+  todochat mcp [--user EMAIL]          MCP over stdio on the store itself (no server running)
+  todochat keys create --name NAME [--user EMAIL]   create an API key (printed once)
+  todochat keys list [--user EMAIL]    list API keys with their last use
+  todochat keys revoke ID [--user EMAIL]   revoke an API key
   todochat db migrate                  apply every pending migration
   todochat db rollback [--steps N]     undo the last N migrations (default 1)
   todochat db rollback --all           undo every migration
@@ -111,6 +116,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (group === 'chat') {
       await runChatCommand(rest, loadConfig());
+      return 0;
+    }
+    if (group === 'keys') {
+      await runKeysCommand(rest, loadConfig());
       return 0;
     }
     if (group === 'mcp') {

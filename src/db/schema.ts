@@ -50,9 +50,20 @@ export interface MessageTable {
   created_at: CreatedAt;
 }
 
+export interface ApiKeyTable {
+  user_id: string;
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  hint: string;
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date | null, never, Date>;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
   conversations: ConversationTable;
   messages: MessageTable;
+  api_keys: ApiKeyTable;
 }

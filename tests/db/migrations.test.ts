@@ -8,6 +8,7 @@ import {
   migrationStatus,
   rollback,
 } from '../../src/db/migrator.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { openStore } from '../../src/store.ts';
 import { testEngines } from '../support/databases.ts';
@@ -26,6 +27,8 @@ async function functions(db: Kysely<Database>): Promise<string[]> {
   return result.rows.map((row) => row.name);
 }
 
+const names = Object.keys(migrations);
+
 for (const engine of testEngines()) {
   describe(`migrations [${engine.name}]`, () => {
     it('walks latest, zero, latest again, leaving nothing behind at zero', async () => {
@@ -35,25 +38,32 @@ for (const engine of testEngines()) {
         const applied = await migrateToLatest(handle.db);
         assert.deepEqual(
           applied.map((step) => [step.name, step.direction, step.status]),
-          [[latestMigrationName, 'Up', 'Success']],
+          names.map((name) => [name, 'Up', 'Success']),
         );
-        assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
+        assert.equal(names.at(-1), latestMigrationName);
+        const latestTables = await tables(handle.db);
+        assert.deepEqual(
+          ['api_keys', 'conversations', 'messages', 'tasks', 'users'].filter(
+            (table) => !latestTables.includes(table),
+          ),
+          [],
+        );
         assert.deepEqual(await migrateToLatest(handle.db), []);
 
         const reverted = await rollback(handle.db, 'all');
         assert.deepEqual(
-          reverted.map((step) => step.direction),
-          ['Down'],
+          reverted.map((step) => [step.name, step.direction]),
+          names.toReversed().map((name) => [name, 'Down']),
         );
         assert.deepEqual(await tables(handle.db), []);
         assert.deepEqual(await functions(handle.db), []);
         assert.deepEqual(
           (await migrationStatus(handle.db)).map((migration) => migration.executedAt),
-          [null],
+          names.map(() => null),
         );
 
         await migrateToLatest(handle.db);
-        assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
+        assert.deepEqual(await tables(handle.db), latestTables);
         const status = await migrationStatus(handle.db);
         assert.ok(status.every((migration) => migration.executedAt instanceof Date));
       } finally {
