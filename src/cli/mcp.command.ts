@@ -7,6 +7,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
+import { AppError, StoreLockedError } from '../errors.ts';
 import { runMcpBridge } from '../mcp/mcp-bridge.ts';
 import { createMcpServer } from '../mcp/mcp-server.ts';
 import { openStore } from '../store.ts';
@@ -45,6 +46,14 @@ export async function runMcpCommand(args: string[], config: Config): Promise<voi
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     pool: config.pool,
+  }).catch((error: unknown) => {
+    if (!(error instanceof StoreLockedError)) throw error;
+    throw new AppError(
+      'store_locked',
+      `${error.message}\nIf that is todochat's server (npm start), relay to it instead: ` +
+        `todochat mcp --url http://${config.host}:${config.port} --token <API key>.`,
+      { details: error.details, cause: error },
+    );
   });
   const user = await ensureLocalUser(store, values.user ?? LOCAL_USER_EMAIL);
   const server = createMcpServer({ userId: user.id, tasks: store.tasks });

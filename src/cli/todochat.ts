@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '../db/migrator.ts';
-import { AppError } from '../errors.ts';
+import { translateDatabaseError } from '../db/scope.ts';
+import { AppError, DatabaseUnavailableError } from '../errors.ts';
 import { ListenError } from '../server.ts';
 import { runChatCommand } from './chat.command.ts';
 import { runKeysCommand } from './keys.command.ts';
@@ -41,9 +42,29 @@ async function withDatabase<T>(
   });
   try {
     return await work(handle);
+  } catch (error) {
+    const translated = translateDatabaseError(error);
+    if (translated instanceof DatabaseUnavailableError) {
+      const reason = (error as { code?: unknown }).code;
+      throw new DatabaseUnavailableError(
+        `Cannot reach the database at ${handle.location}` +
+          (typeof reason === 'string' ? ` (${reason})` : '') +
+          '. Check that PostgreSQL is running there and that DATABASE_URL is right.',
+        { cause: error },
+      );
+    }
+    throw translated;
   } finally {
     await handle.close();
   }
+}
+
+/** The usage lines of one command group, for `todochat <group> --help`. */
+function usageFor(group: string): string {
+  const lines = USAGE.split('\n').filter((line) => line.startsWith(`  todochat ${group} `));
+  return lines.length === 0
+    ? USAGE
+    : `Usage:\n${lines.join('\n')}\n\n${USAGE.slice(USAGE.indexOf('Environment:'))}`;
 }
 
 function printSteps(steps: readonly MigrationStep[], none: string): void {
@@ -105,6 +126,10 @@ export async function runDbCommand(args: string[], config: Config): Promise<void
 
 export async function main(argv: string[]): Promise<number> {
   const [group, ...rest] = argv;
+  if (group !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(usageFor(group));
+    return 0;
+  }
   try {
     if (group === 'serve') {
       await runServeCommand(rest, loadConfig());
