@@ -3,7 +3,15 @@
 // production install the Dockerfile performs: `npm ci --omit=dev` beside a
 // build, then `node bin/todochat.js serve`.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -121,17 +129,50 @@ describe('the npm package', () => {
   });
 });
 
-describe('the production install (the Dockerfile steps)', () => {
-  it('serves on plain node after npm ci --omit=dev beside the build', async () => {
-    const app = join(root, 'app');
-    // The files the Dockerfile copies into its runtime stage, and nothing else.
-    for (const file of ['package.json', 'package-lock.json', 'bin', 'web', 'tsconfig.json']) {
-      cpSync(join(repo, file), join(app, file), { recursive: true });
+/** The Dockerfile's runtime stage as steps: what it copies from the checkout, the build, its install and its command. */
+function runtimeStage(): { copies: string[]; install: string[]; command: string[] } {
+  const text = readFileSync(join(repo, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+  const stage = text.slice(text.indexOf(' AS runtime'));
+  const copies: string[] = [];
+  let install: string[] = [];
+  let command: string[] = [];
+  for (const line of stage.split('\n')) {
+    const [instruction, ...words] = line.trim().split(/\s+/);
+    if (instruction === 'COPY') {
+      const from = words[0]?.startsWith('--from=build') === true;
+      const sources = words.slice(from ? 1 : 0, -1);
+      copies.push(...sources.map((source) => (from ? source.replace('/app/', '') : source)));
+    } else if (instruction === 'RUN' && words[0] === 'npm') {
+      install = words.slice(1);
+    } else if (instruction === 'CMD') {
+      command = JSON.parse(words.join(' ')) as string[];
     }
-    cpSync(join(repo, 'dist'), join(app, 'dist'), { recursive: true });
-    await npm(['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--prefer-offline'], app);
+  }
+  return { copies, install, command };
+}
+
+describe('the production install (the Dockerfile steps)', () => {
+  it("serves on plain node after the runtime stage's npm ci --omit=dev beside the build", async () => {
+    const { copies, install, command } = runtimeStage();
+    assert.deepEqual(copies, [
+      'package.json',
+      'package-lock.json',
+      'dist',
+      'bin',
+      'web',
+      'tsconfig.json',
+    ]);
+    assert.deepEqual(install.slice(0, 2), ['ci', '--omit=dev']);
+    assert.deepEqual(command, ['node', 'bin/todochat.js', 'serve']);
+
+    const app = join(root, 'app');
+    // dist/ is the build npm pack's prepare made above, as the build stage's npm ci makes it.
+    for (const file of copies) cpSync(join(repo, file), join(app, file), { recursive: true });
+    await npm([...install, '--prefer-offline'], app);
     assert.ok(!existsSync(join(app, 'node_modules/tsx')));
     assert.ok(!existsSync(join(app, 'node_modules/typescript')));
-    await checkServer(process.execPath, ['bin/todochat.js', 'serve'], app);
+    const [node, ...args] = command;
+    assert.equal(node, 'node');
+    await checkServer(process.execPath, args, app);
   });
 });
