@@ -12,6 +12,7 @@ import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
 import { ChatService, type ChatSettings } from './chat/chat.service.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
+import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
 import { requireUser } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -23,7 +24,7 @@ import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
 import { requireUtf8Body } from './http/utf8-body.ts';
-import { createRouter } from './http/openapi.ts';
+import { bearerSecurity, createRouter, documentSharedResponses } from './http/openapi.ts';
 import type { Store } from './store.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 
@@ -101,7 +102,10 @@ export function createApp(options: AppOptions): AppRouter {
     await next();
   });
   app.use('/api/*', requireUtf8Body());
-  const authenticate = requireUser(tokens, store.users, { except: PUBLIC_API_PATHS });
+  const authenticate = requireUser(tokens, store.users, {
+    except: PUBLIC_API_PATHS,
+    apiKeys: store.apiKeys,
+  });
   app.use('/api/*', authenticate);
   app.use('/mcp', authenticate);
 
@@ -115,6 +119,7 @@ export function createApp(options: AppOptions): AppRouter {
   );
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
+  app.route('/', apiKeyRoutes(store.apiKeys));
   const chat = new ChatService({
     database: store.database,
     tasks: store.tasks,
@@ -133,8 +138,10 @@ export function createApp(options: AppOptions): AppRouter {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    bearerFormat: 'JWT',
+    description:
+      'A sign-in token from /api/auth/login (a JWT that expires), or an API key (`tck_...`) from /api/me/api-keys, which lasts until revoked.',
   });
+  documentSharedResponses(app.openAPIRegistry, { publicPaths: PUBLIC_API_PATHS });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -142,7 +149,11 @@ export function createApp(options: AppOptions): AppRouter {
       version: '0.1.0',
       description:
         'Conversations, messages and todo tasks for AI chatbots. Errors share one shape: `{ "error": { "code", "message", "details"? } }`.',
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
     },
+    // Relative, so the document stays right behind a reverse proxy or on any port.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    security: bearerSecurity,
   });
   app.route('/', docsRoutes());
   app.route('/', webRoutes());

@@ -71,7 +71,7 @@ export class NotFoundError extends AppError {
 }
 
 /** The unique keys a write can collide with, named for what they mean. */
-export type Duplicate = 'email' | 'idempotency_key';
+export type Duplicate = 'email' | 'idempotency_key' | 'api_key_name';
 
 export class ConflictError extends AppError {
   /** Which unique key was taken, when the database said so. */

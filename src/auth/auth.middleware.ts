@@ -1,20 +1,35 @@
 import type { MiddlewareHandler } from 'hono';
+import { isApiKey, type ApiKeyService } from '../api-keys/api-key.service.ts';
 import { InvalidTokenError, UnauthorizedError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { UserService } from '../users/user.service.ts';
 import type { TokenService } from './token.service.ts';
 
 /**
- * Requires `Authorization: Bearer <token>` and puts the verified user's id on
- * the context. A token for a user that has since been deleted is refused; a
+ * Requires `Authorization: Bearer <token>` (a sign-in token or an API key)
+ * and puts the verified user's id on the context. A token for a user that has since been deleted is refused; a
  * token from the configured outside sign-in service acts as the user linked
  * to its (issuer, subject), created on first sight. Paths in `except` (sign-up, sign-in) pass through.
  */
 export function requireUser(
   tokens: TokenService,
   users: UserService,
-  options: { except?: ReadonlySet<string> } = {},
+  options: { except?: ReadonlySet<string>; apiKeys?: ApiKeyService } = {},
 ): MiddlewareHandler<AppEnv> {
+  // A key's row goes when its user does (ON DELETE CASCADE), so a key that
+  // authenticates always has a live account behind it.
+  async function authenticate(token: string): Promise<string> {
+    if (options.apiKeys !== undefined && isApiKey(token)) {
+      return options.apiKeys.authenticate(token);
+    }
+    const verified = await tokens.verify(token);
+    if (verified.kind === 'external') return (await users.ensureExternalUser(verified)).id;
+    if ((await users.getUser(verified.userId)) === null) {
+      throw new InvalidTokenError('The account for this token no longer exists');
+    }
+    return verified.userId;
+  }
+
   return async (c, next) => {
     if (options.except?.has(c.req.path) === true) {
       await next();
@@ -23,15 +38,7 @@ export function requireUser(
     const header = c.req.header('Authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw new UnauthorizedError();
-    const verified = await tokens.verify(match[1]);
-    let userId: string;
-    if (verified.kind === 'external') {
-      userId = (await users.ensureExternalUser(verified)).id;
-    } else if ((await users.getUser(verified.userId)) === null) {
-      throw new InvalidTokenError('The account for this token no longer exists');
-    } else {
-      userId = verified.userId;
-    }
+    const userId = await authenticate(match[1]);
     c.set('userId', userId);
     c.get('logger').setBindings({ userId });
     await next();

@@ -2,6 +2,7 @@
 // schema that a client's input can break (even after validation: a race, or a
 // caller that skipped the service) is listed in one table with the error it
 // means, so services never see SQLSTATEs or constraint names.
+import { API_KEY_NAME_MAX } from '../api-keys/api-key.ts';
 import {
   ASSISTANT_MESSAGE_MAX,
   CONVERSATION_TITLE_MAX,
@@ -82,6 +83,14 @@ const CONSTRAINTS: Readonly<Record<string, ConstraintMeaning>> = {
       cause,
     }),
   messages_conversation_fkey: missing('conversation'),
+  api_keys_name_length: invalid('name', `must be between 1 and ${API_KEY_NAME_MAX} characters`),
+  api_keys_name_key: (cause) =>
+    new ConflictError('An API key with that name already exists', {
+      details: { field: 'name' },
+      duplicate: 'api_key_name',
+      cause,
+    }),
+  api_keys_user_id_fkey: missing('user'),
 };
 
 const UNAVAILABLE_NODE_CODES = new Set([

@@ -87,6 +87,16 @@ export interface ChatRateCounterTable {
   count: number;
 }
 
+export interface ApiKeyTable {
+  user_id: string;
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  hint: string;
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date | null, never, Date>;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
@@ -96,4 +106,5 @@ export interface Database {
   identities: IdentityTable;
   chat_turns: ChatTurnTable;
   chat_rate_counters: ChatRateCounterTable;
+  api_keys: ApiKeyTable;
 }

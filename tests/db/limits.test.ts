@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
+import { API_KEY_NAME_MAX } from '../../src/api-keys/api-key.ts';
 import {
   ASSISTANT_MESSAGE_MAX,
   CONVERSATION_TITLE_MAX,
@@ -31,6 +32,7 @@ const expected: Readonly<Record<string, readonly number[]>> = {
   messages_user_content_length: [USER_MESSAGE_MAX],
   messages_content_length: [ASSISTANT_MESSAGE_MAX],
   messages_idempotency_key_length: [1, IDEMPOTENCY_KEY_MAX],
+  api_keys_name_length: [1, API_KEY_NAME_MAX],
 };
 
 describeStore('limits', (ctx) => {

@@ -24,6 +24,9 @@ const ROUTES = [
   'post /api/{user_id}/chat',
   'post /api/chat/stream',
   'post /api/chat/conversations/{id}/stop',
+  'post /api/me/api-keys',
+  'get /api/me/api-keys',
+  'delete /api/me/api-keys/{id}',
 ];
 
 describeStore('OpenAPI document', (ctx) => {
@@ -58,8 +61,13 @@ describeStore('OpenAPI document', (ctx) => {
     assert.deepEqual(document.components.securitySchemes.bearerAuth, {
       type: 'http',
       scheme: 'bearer',
-      bearerFormat: 'JWT',
+      description: (document.components.securitySchemes.bearerAuth as { description: string })
+        .description,
     });
+    assert.match(
+      (document.components.securitySchemes.bearerAuth as { description: string }).description,
+      /API key/,
+    );
     const save = document.paths['/api/chat/conversations/{id}/messages']?.post;
     assert.ok(save !== undefined);
     assert.deepEqual(save.security, [{ bearerAuth: [] }]);
