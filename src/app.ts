@@ -26,6 +26,7 @@ import { errorResponse } from './http/error-handler.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
+import { accountRoutes } from './users/account.routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): AppRouter {
     '/',
     authRoutes({ users: store.users, tokens, throttle: options.throttle ?? new LoginThrottle() }),
   );
+  app.route('/', accountRoutes(store.users));
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
   const chat = new ChatService({

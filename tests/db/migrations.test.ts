@@ -8,6 +8,7 @@ import {
   migrationStatus,
   rollback,
 } from '../../src/db/migrator.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { openStore } from '../../src/store.ts';
 import { testEngines } from '../support/databases.ts';
@@ -33,23 +34,25 @@ for (const engine of testEngines()) {
       const handle = await openDatabase(database.options);
       try {
         const applied = await migrateToLatest(handle.db);
+        const names = Object.keys(migrations);
         assert.deepEqual(
           applied.map((step) => [step.name, step.direction, step.status]),
-          [[latestMigrationName, 'Up', 'Success']],
+          names.map((name) => [name, 'Up', 'Success']),
         );
+        assert.equal(names.at(-1), latestMigrationName);
         assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
         assert.deepEqual(await migrateToLatest(handle.db), []);
 
         const reverted = await rollback(handle.db, 'all');
         assert.deepEqual(
-          reverted.map((step) => step.direction),
-          ['Down'],
+          reverted.map((step) => [step.name, step.direction, step.status]),
+          names.toReversed().map((name) => [name, 'Down', 'Success']),
         );
         assert.deepEqual(await tables(handle.db), []);
         assert.deepEqual(await functions(handle.db), []);
         assert.deepEqual(
           (await migrationStatus(handle.db)).map((migration) => migration.executedAt),
-          [null],
+          names.map(() => null),
         );
 
         await migrateToLatest(handle.db);
