@@ -25,6 +25,7 @@ import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 import { accountRoutes } from './users/account.routes.ts';
 
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions): AppRouter {
   app.route('/', accountRoutes(store.users));
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
+  app.route('/', searchRoutes(store.search));
   const chat = new ChatService({
     conversations: store.conversations,
     tasks: store.tasks,
