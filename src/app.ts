@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { LanguageModel } from 'ai';
+import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
@@ -19,12 +20,14 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import type { TokenService } from './auth/token.service.ts';
 import { conversationRoutes } from './conversations/conversation.routes.ts';
 import { AppError, DatabaseUnavailableError, NotFoundError } from './errors.ts';
-import type { AppRouter } from './http/app-env.ts';
+import type { AppEnv, AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
+import { portabilityRoutes } from './portability/portability.routes.ts';
+import { PortabilityService } from './portability/portability.service.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
 import { accountRoutes } from './users/account.routes.ts';
@@ -38,11 +41,14 @@ export interface AppOptions {
   chatSettings?: Partial<ChatSettings>;
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
+  /** Largest export document POST /api/import accepts (default 64 MiB). */
+  importLimitBytes?: number;
   throttle?: LoginThrottle;
 }
 
 const PUBLIC_API_PATHS = new Set(['/api/auth/register', '/api/auth/login']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const IMPORT_PATH = '/api/import';
 
 export function createApp(options: AppOptions): AppRouter {
   const { store, tokens, logger } = options;
@@ -77,20 +83,22 @@ export function createApp(options: AppOptions): AppRouter {
       }),
     );
   }
+  const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          'The request body is larger than the server accepts',
+        );
+      },
+    });
+  const requestLimit = limitBody(options.bodyLimitBytes ?? 1024 * 1024);
   for (const path of ['/api/*', '/mcp']) {
-    app.use(
-      path,
-      bodyLimit({
-        maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-        onError: () => {
-          throw new AppError(
-            'payload_too_large',
-            'The request body is larger than the server accepts',
-          );
-        },
-      }),
-    );
+    // An export document is a whole account: the import has its own, larger limit.
+    app.use(path, (c, next) => (c.req.path === IMPORT_PATH ? next() : requestLimit(c, next)));
   }
+  app.use(IMPORT_PATH, limitBody(options.importLimitBytes ?? 64 * 1024 * 1024));
   app.use('/api/*', async (c, next) => {
     const hasBody =
       BODY_METHODS.has(c.req.method) &&
@@ -114,6 +122,7 @@ export function createApp(options: AppOptions): AppRouter {
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
   app.route('/', searchRoutes(store.search));
+  app.route('/', portabilityRoutes(new PortabilityService(store.database)));
   const chat = new ChatService({
     conversations: store.conversations,
     tasks: store.tasks,

@@ -44,9 +44,15 @@ const newTaskSchema = z.object({
 const changesSchema = z
   .object({ title, description, completed: z.boolean(), due: dueText, priority: prioritySchema })
   .partial()
-  .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
-    error: 'give at least one of title, description, completed, due or priority',
-  });
+  .refine(
+    (changes) =>
+      [changes.title, changes.description, changes.completed, changes.due, changes.priority].some(
+        (value) => value !== undefined,
+      ),
+    {
+      error: 'give at least one of title, description, completed, due or priority',
+    },
+  );
 const statusSchema = z.enum(['all', 'pending', 'completed'], {
   error: "must be 'all', 'pending' or 'completed'",
 });

@@ -132,7 +132,7 @@ export class UserService {
    */
   async setTimeZone(userId: string, zone: string): Promise<User> {
     const user = parse(id, userId, 'userId');
-    const canonical = parse(timeZone, zone, 'timeZone');
+    const canonical = parse(timeZone, zone, 'time_zone');
     const updated = await asUser(this.#db, user, async (trx) => {
       const changed = await users.updateTimeZone(trx, user, canonical);
       const timed = await findTimedDues(trx, user);
