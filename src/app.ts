@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { LanguageModel } from 'ai';
@@ -20,7 +21,7 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import type { TokenService } from './auth/token.service.ts';
 import { conversationRoutes } from './conversations/conversation.routes.ts';
 import { AppError, DatabaseUnavailableError, NotFoundError } from './errors.ts';
-import type { AppEnv, AppRouter } from './http/app-env.ts';
+import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions): AppRouter {
       }),
     );
   }
-  const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
+  const limitBody = (maxSize: number): MiddlewareHandler =>
     bodyLimit({
       maxSize,
       onError: () => {
@@ -96,7 +97,7 @@ export function createApp(options: AppOptions): AppRouter {
   const requestLimit = limitBody(options.bodyLimitBytes ?? 1024 * 1024);
   for (const path of ['/api/*', '/mcp']) {
     // An export document is a whole account: the import has its own, larger limit.
-    app.use(path, (c, next) => (c.req.path === IMPORT_PATH ? next() : requestLimit(c, next)));
+    app.use(path, except(IMPORT_PATH, requestLimit));
   }
   app.use(IMPORT_PATH, limitBody(options.importLimitBytes ?? 64 * 1024 * 1024));
   app.use('/api/*', async (c, next) => {
