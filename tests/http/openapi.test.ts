@@ -23,6 +23,12 @@ const ROUTES = [
   'post /api/chat',
   'post /api/{user_id}/chat',
   'post /api/chat/stream',
+  'patch /api/me',
+  'delete /api/me',
+  'get /api/search',
+  'get /api/export',
+  'post /api/import',
+  'get /api/chat/conversations/{id}/export.md',
 ];
 
 describeStore('OpenAPI document', (ctx) => {
