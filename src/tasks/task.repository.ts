@@ -104,10 +104,11 @@ export async function findTasksByUser(
     case undefined:
       break;
   }
+  // Qualified: a bare due_date would name the text column of the select list.
   const order =
     query.priority === undefined
-      ? sql`due_date, due_at, ${priorityRank}, number`
-      : sql`due_date, due_at, number`;
+      ? sql`tasks.due_date, tasks.due_at, ${priorityRank}, tasks.number`
+      : sql`tasks.due_date, tasks.due_at, tasks.number`;
   const result = await sql<TaskRow>`
     select ${taskColumns} from tasks
     where ${sql.join(conditions, sql` and `)}
