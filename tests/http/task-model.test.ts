@@ -20,7 +20,7 @@ function assertInvalid(reply: Reply, field: string, message?: RegExp) {
   }>(reply).error;
   assert.equal(error.code, 'validation_failed');
   assert.equal(error.details.issues[0]?.field, field);
-  if (message !== undefined) assert.match(error.details.issues[0]?.message ?? '', message);
+  if (message !== undefined) assert.match(error.details.issues[0].message, message);
 }
 
 describeStore('task model over HTTP', (ctx) => {

@@ -47,9 +47,9 @@ describeStore('todo tools with due dates and priorities', (ctx) => {
     const user = await createUser(ctx.store);
     const context = { userId: user.id, tasks: ctx.store.tasks };
     const outcome = await runTool(addTask, context, { title: 'x', due: 'when pigs fly' });
-    assert.equal(outcome.ok, false);
+    assert.ok(!outcome.ok);
     assert.match(
-      outcome.ok ? '' : outcome.error,
+      outcome.error,
       /^due: "when pigs fly" could not be read as a date; .*tomorrow 5pm/,
     );
     const priority = await runTool(addTask, context, { title: 'x', priority: 'urgent' });

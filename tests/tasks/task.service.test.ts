@@ -216,7 +216,10 @@ describeStore('TaskService', (ctx) => {
     for (const changes of [{}, { title: undefined, description: undefined }]) {
       await assert.rejects(
         tasks().updateTask(user.id, 1, changes),
-        validationFailure('input', /at least one of title, description, completed, due or priority/),
+        validationFailure(
+          'input',
+          /at least one of title, description, completed, due or priority/,
+        ),
       );
     }
     assert.deepEqual(await storedTasks(user.id), before);
