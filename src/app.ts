@@ -4,9 +4,11 @@
 // independent app (tests build several on one database).
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { LanguageModel } from 'ai';
+import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
@@ -26,7 +28,11 @@ import { errorResponse } from './http/error-handler.ts';
 import { requireUtf8Body } from './http/utf8-body.ts';
 import { bearerSecurity, createRouter, documentSharedResponses } from './http/openapi.ts';
 import type { Store } from './store.ts';
+import { portabilityRoutes } from './portability/portability.routes.ts';
+import { PortabilityService } from './portability/portability.service.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
+import { accountRoutes } from './users/account.routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -37,11 +43,14 @@ export interface AppOptions {
   chatSettings?: Partial<ChatSettings>;
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
+  /** Largest export document POST /api/import accepts (default 64 MiB). */
+  importLimitBytes?: number;
   throttle?: LoginThrottle;
 }
 
 const PUBLIC_API_PATHS = new Set(['/api/auth/register', '/api/auth/login']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const IMPORT_PATH = '/api/import';
 
 export function createApp(options: AppOptions): AppRouter {
   const { store, tokens, logger } = options;
@@ -76,20 +85,22 @@ export function createApp(options: AppOptions): AppRouter {
       }),
     );
   }
+  const limitBody = (maxSize: number): MiddlewareHandler =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          'The request body is larger than the server accepts',
+        );
+      },
+    });
+  const requestLimit = limitBody(options.bodyLimitBytes ?? 1024 * 1024);
   for (const path of ['/api/*', '/mcp']) {
-    app.use(
-      path,
-      bodyLimit({
-        maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-        onError: () => {
-          throw new AppError(
-            'payload_too_large',
-            'The request body is larger than the server accepts',
-          );
-        },
-      }),
-    );
+    // An export document is a whole account: the import has its own, larger limit.
+    app.use(path, except(IMPORT_PATH, requestLimit));
   }
+  app.use(IMPORT_PATH, limitBody(options.importLimitBytes ?? 64 * 1024 * 1024));
   app.use('/api/*', async (c, next) => {
     const hasBody =
       BODY_METHODS.has(c.req.method) &&
@@ -117,9 +128,12 @@ export function createApp(options: AppOptions): AppRouter {
       throttle: options.throttle ?? new LoginThrottle(store.database),
     }),
   );
+  app.route('/', accountRoutes(store.users));
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
   app.route('/', apiKeyRoutes(store.apiKeys));
+  app.route('/', searchRoutes(store.search));
+  app.route('/', portabilityRoutes(new PortabilityService(store.database)));
   const chat = new ChatService({
     database: store.database,
     tasks: store.tasks,

@@ -15,6 +15,7 @@ import { pingDatabase } from './db/health.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';
 import { translateDatabaseError } from './db/database-errors.ts';
+import { SearchService } from './search/search.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { UserService } from './users/user.service.ts';
 
@@ -37,6 +38,7 @@ export interface Store {
   readonly tasks: TaskService;
   readonly conversations: ConversationService;
   readonly apiKeys: ApiKeyService;
+  readonly search: SearchService;
   readonly engine: Engine;
   /** The data directory, or the server URL with its password hidden. */
   readonly location: string;
@@ -62,6 +64,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     tasks: new TaskService(handle.db),
     conversations: new ConversationService(handle.db),
     apiKeys: new ApiKeyService(handle.db),
+    search: new SearchService(handle.db),
     engine: handle.engine,
     location: handle.location,
     database: handle.db,

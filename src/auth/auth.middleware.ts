@@ -18,16 +18,23 @@ export function requireUser(
 ): MiddlewareHandler<AppEnv> {
   // A key's row goes when its user does (ON DELETE CASCADE), so a key that
   // authenticates always has a live account behind it.
-  async function authenticate(token: string): Promise<string> {
+  // signedInAt is when the caller last proved who they are (a token's `iat`);
+  // an API key proves nothing fresh.
+  async function authenticate(
+    token: string,
+  ): Promise<{ userId: string; signedInAt: Date | undefined }> {
     if (options.apiKeys !== undefined && isApiKey(token)) {
-      return options.apiKeys.authenticate(token);
+      return { userId: await options.apiKeys.authenticate(token), signedInAt: undefined };
     }
     const verified = await tokens.verify(token);
-    if (verified.kind === 'external') return (await users.ensureExternalUser(verified)).id;
+    if (verified.kind === 'external') {
+      const user = await users.ensureExternalUser(verified);
+      return { userId: user.id, signedInAt: verified.issuedAt };
+    }
     if ((await users.getUser(verified.userId)) === null) {
       throw new InvalidTokenError('The account for this token no longer exists');
     }
-    return verified.userId;
+    return { userId: verified.userId, signedInAt: verified.issuedAt };
   }
 
   return async (c, next) => {
@@ -38,8 +45,9 @@ export function requireUser(
     const header = c.req.header('Authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw new UnauthorizedError();
-    const userId = await authenticate(match[1]);
+    const { userId, signedInAt } = await authenticate(match[1]);
     c.set('userId', userId);
+    c.set('signedInAt', signedInAt);
     c.get('logger').setBindings({ userId });
     await next();
   };

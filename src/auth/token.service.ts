@@ -22,9 +22,13 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-export type VerifiedToken =
+export type VerifiedToken = (
   | { kind: 'local'; userId: string }
-  | { kind: 'external'; issuer: string; subject: string; email: string | undefined };
+  | { kind: 'external'; issuer: string; subject: string; email: string | undefined }
+) & {
+  /** From the token's `iat`, when it has one: how fresh the sign-in is. */
+  issuedAt: Date | undefined;
+};
 
 export class TokenService {
   readonly #secret: Uint8Array;
@@ -83,7 +87,7 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
       throw new InvalidTokenError('The access token names no user; sign in again');
     }
-    return { kind: 'local', userId: payload.sub };
+    return { kind: 'local', userId: payload.sub, issuedAt: issuedAt(payload) };
   }
 
   async #verifyExternal(
@@ -105,8 +109,13 @@ export class TokenService {
       issuer: payload.iss ?? '',
       subject,
       email: typeof email === 'string' ? email : undefined,
+      issuedAt: issuedAt(payload),
     };
   }
+}
+
+function issuedAt(payload: JWTPayload): Date | undefined {
+  return typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : undefined;
 }
 
 async function verified(check: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {

@@ -54,7 +54,10 @@ const CONSTRAINTS: Readonly<Record<string, ConstraintMeaning>> = {
     'description',
     `must be at most ${TASK_DESCRIPTION_MAX} characters`,
   ),
+  tasks_priority_check: invalid('priority', "must be 'low', 'normal' or 'high'"),
+  tasks_due_at_has_date: invalid('due_date', 'must be set when due_at is'),
   tasks_user_id_fkey: missing('user'),
+  users_time_zone_length: invalid('time_zone', 'must be between 1 and 64 characters'),
   conversations_title_length: invalid(
     'title',
     `must be between 1 and ${CONVERSATION_TITLE_MAX} characters`,

@@ -8,13 +8,15 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { describeDue, formatDueIso } from '../tasks/due.ts';
 import {
   TASK_DESCRIPTION_MAX,
+  TASK_DUE_TEXT_MAX,
   TASK_NUMBER_MAX,
   TASK_TITLE_MAX,
   type TaskService,
 } from '../tasks/task.service.ts';
-import type { Task, TaskRef } from '../tasks/task.ts';
+import { TASK_DUE_FILTERS, TASK_PRIORITIES, type Task, type TaskRef } from '../tasks/task.ts';
 import { toToolError, type ToolError } from './tool-error.ts';
 
 export interface ToolContext {
@@ -70,11 +72,33 @@ const descriptionArg = z
     error: `the description may be at most ${TASK_DESCRIPTION_MAX} characters`,
   })
   .describe(`Optional longer notes for the task (at most ${TASK_DESCRIPTION_MAX} characters)`);
+const dueArg = z
+  .string({ error: 'a due date (text) is expected, e.g. "tomorrow 5pm" or "2026-12-04"' })
+  .max(TASK_DUE_TEXT_MAX, { error: `the due text may be at most ${TASK_DUE_TEXT_MAX} characters` })
+  .nullable()
+  .describe(
+    'When it is due, in the user\'s own words or ISO 8601: "tomorrow 5pm", "next friday", "in 3 days", "2026-12-04". Read in the user\'s time zone; null removes the due date.',
+  );
+const priorityArg = z
+  .enum(TASK_PRIORITIES)
+  .describe('"high" for urgent or important, "low" for someday; "normal" by default');
+
+// Said back only when set, so a plain task reads as before: the due as it
+// was resolved lets the model repeat the exact day to the user.
+const dueResult = {
+  due: z
+    .string()
+    .optional()
+    .describe("ISO 8601 in the user's zone: a date (date-only) or a date-time with its offset"),
+  due_text: z.string().optional().describe('The due in words, e.g. "Friday, December 4, 2026"'),
+  priority: z.enum(TASK_PRIORITIES).optional().describe('Given when not "normal"'),
+};
 
 const taskSummary = z.object({
   task_id: z.int().describe('The task number the user sees'),
   status: z.enum(['created', 'completed', 'deleted', 'updated']),
   title: z.string(),
+  ...dueResult,
 });
 
 const listedTask = z.object({
@@ -82,6 +106,7 @@ const listedTask = z.object({
   title: z.string(),
   description: z.string().nullable(),
   completed: z.boolean(),
+  ...dueResult,
 });
 
 /** What a client may assume about a tool (MCP tool annotations); none of them reaches beyond this server. */
@@ -108,8 +133,23 @@ function defineTool<I extends z.ZodType, O extends z.ZodType>(
   return tool;
 }
 
-function summary(task: Task, status: z.output<typeof taskSummary>['status']) {
-  return { task_id: task.number, status, title: task.title };
+function dueFields(task: Task, zone: string) {
+  return {
+    ...(task.due === null
+      ? {}
+      : { due: formatDueIso(task.due, zone), due_text: describeDue(task.due, zone) }),
+    ...(task.priority === 'normal' ? {} : { priority: task.priority }),
+  };
+}
+
+async function summary(
+  context: ToolContext,
+  task: Task,
+  status: z.output<typeof taskSummary>['status'],
+): Promise<z.output<typeof taskSummary>> {
+  // The zone is only needed to say a due back; most tasks have none.
+  const zone = task.due === null ? 'UTC' : await context.tasks.getTimeZone(context.userId);
+  return { task_id: task.number, status, title: task.title, ...dueFields(task, zone) };
 }
 
 async function existing(context: ToolContext, ref: TaskRef): Promise<Task> {
@@ -132,14 +172,18 @@ export const addTask = defineTool({
     user_id: userIdArg,
     title: titleArg,
     description: descriptionArg.optional(),
+    due: dueArg.optional(),
+    priority: priorityArg.optional(),
   }),
   outputSchema: taskSummary,
   async run(context, input) {
     const task = await context.tasks.addTask(context.userId, {
       title: input.title,
       description: input.description,
+      due: input.due,
+      priority: input.priority,
     });
-    return summary(task, 'created');
+    return summary(context, task, 'created');
   },
 });
 
@@ -147,7 +191,7 @@ export const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "List the user's tasks with their numbers, oldest first. Use it to find a task's number from its title.",
+    "List the user's tasks with their numbers, soonest due first (no date last), then high priority first. Use it to find a task's number from its title.",
   annotations: {
     readOnlyHint: true,
     destructiveHint: false,
@@ -160,16 +204,33 @@ export const listTasks = defineTool({
       .enum(['all', 'pending', 'completed'])
       .optional()
       .describe('Which tasks: "all" (default), "pending" (not done yet) or "completed"'),
+    due: z
+      .enum(TASK_DUE_FILTERS)
+      .optional()
+      .describe(
+        'Only tasks due "today", "overdue" (not done and past due), "upcoming" (after today) or with "none"',
+      ),
+    priority: priorityArg
+      .optional()
+      .describe('Only tasks of this priority, e.g. "high" for urgent'),
   }),
   outputSchema: z.object({ tasks: z.array(listedTask), count: z.int() }),
   async run(context, input) {
-    const tasks = await context.tasks.listTasks(context.userId, { status: input.status ?? 'all' });
+    const tasks = await context.tasks.listTasks(context.userId, {
+      status: input.status ?? 'all',
+      due: input.due,
+      priority: input.priority,
+    });
+    const zone = tasks.some((task) => task.due !== null)
+      ? await context.tasks.getTimeZone(context.userId)
+      : 'UTC';
     return {
       tasks: tasks.map((task) => ({
         task_id: task.number,
         title: task.title,
         description: task.description,
         completed: task.completed,
+        ...dueFields(task, zone),
       })),
       count: tasks.length,
     };
@@ -189,7 +250,8 @@ export const completeTask = defineTool({
   inputSchema: z.object({ user_id: userIdArg, task_id: taskIdArg }),
   outputSchema: taskSummary,
   async run(context, input) {
-    return summary(await context.tasks.completeTask(context.userId, input.task_id), 'completed');
+    const task = await context.tasks.completeTask(context.userId, input.task_id);
+    return summary(context, task, 'completed');
   },
 });
 
@@ -208,7 +270,7 @@ export const deleteTask = defineTool({
   async run(context, input) {
     const task = await context.tasks.deleteTask(context.userId, input.task_id);
     if (task === null) throw new NotFoundError('task');
-    return summary(task, 'deleted');
+    return summary(context, task, 'deleted');
   },
 });
 
@@ -216,7 +278,7 @@ export const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    "Change a task's title or description, or reopen a done task (completed: false), by its number (or UUID).",
+    "Change a task's title, description, due date or priority, or reopen a done task (completed: false), by its number (or UUID).",
   annotations: {
     readOnlyHint: false,
     destructiveHint: true,
@@ -230,6 +292,8 @@ export const updateTask = defineTool({
     description: descriptionArg
       .optional()
       .describe(`The new description (at most ${TASK_DESCRIPTION_MAX} characters)`),
+    due: dueArg.optional().describe('The new due date, e.g. "friday 9am"; null removes it'),
+    priority: priorityArg.optional().describe('The new priority'),
     completed: z
       .boolean({ error: 'completed must be true or false' })
       .optional()
@@ -240,18 +304,25 @@ export const updateTask = defineTool({
     if (
       input.title === undefined &&
       input.description === undefined &&
-      input.completed === undefined
+      input.completed === undefined &&
+      input.due === undefined &&
+      input.priority === undefined
     ) {
       // Validates the reference first, so a wrong number says so.
       await existing(context, input.task_id);
-      throw ValidationError.field('title', 'give a new title, description or completed');
+      throw ValidationError.field(
+        'title',
+        'give a new title, description, due, priority or completed',
+      );
     }
     const task = await context.tasks.updateTask(context.userId, input.task_id, {
       title: input.title,
       description: input.description,
       completed: input.completed,
+      due: input.due,
+      priority: input.priority,
     });
-    return summary(task, 'updated');
+    return summary(context, task, 'updated');
   },
 });
 

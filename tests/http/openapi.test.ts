@@ -27,6 +27,12 @@ const ROUTES = [
   'post /api/me/api-keys',
   'get /api/me/api-keys',
   'delete /api/me/api-keys/{id}',
+  'patch /api/me',
+  'delete /api/me',
+  'get /api/search',
+  'get /api/export',
+  'post /api/import',
+  'get /api/chat/conversations/{id}/export.md',
 ];
 
 describeStore('OpenAPI document', (ctx) => {
