@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { requiringUser } from '../db/scope.ts';
 import { UnauthorizedError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { UserService } from '../users/user.service.ts';
@@ -6,7 +7,9 @@ import type { TokenService } from './token.service.ts';
 
 /**
  * Requires `Authorization: Bearer <token>` and puts the verified user's id on
- * the context. A token for a user that has since been deleted is refused; a
+ * the context. A token for a user that has since been deleted is refused: the
+ * request's own first transaction checks the row in the same round trip
+ * (`requiringUser`), and a request that opened none is checked afterwards. A
  * token from the configured outside sign-in service creates its user row on
  * first sight. Paths in `except` (sign-up, sign-in) pass through.
  */
@@ -24,13 +27,16 @@ export function requireUser(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw new UnauthorizedError();
     const verified = await tokens.verify(match[1]);
-    if (verified.kind === 'external') {
-      await users.ensureExternalUser({ id: verified.userId, email: verified.email });
-    } else if ((await users.getUser(verified.userId)) === null) {
-      throw new UnauthorizedError('The account for this token no longer exists');
-    }
     c.set('userId', verified.userId);
     c.get('logger').setBindings({ userId: verified.userId });
-    await next();
+    if (verified.kind === 'external') {
+      await users.ensureExternalUser({ id: verified.userId, email: verified.email });
+      await next();
+      return;
+    }
+    const checked = await requiringUser(verified.userId, next);
+    if (!checked && (await users.getUser(verified.userId)) === null) {
+      throw new UnauthorizedError('The account for this token no longer exists');
+    }
   };
 }

@@ -5,10 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type KyselyConfig, type LogEvent } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+import { Kysely, type KyselyConfig, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
+import { pgliteDialect, postgresDialect, type RoundTripListener } from './drivers.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -44,6 +44,8 @@ export interface DatabaseOptions {
   initialData?: Blob | undefined;
   /** Called after every statement, for slow-query logs and plan checks. */
   onQuery?: ((event: QueryEvent) => void) | undefined;
+  /** Called with the statements of every batch sent to the server, for counting. */
+  onRoundTrip?: RoundTripListener | undefined;
 }
 
 export interface QueryEvent {
@@ -86,17 +88,30 @@ export function redactUrl(url: string): string {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const log = logger(options.onQuery);
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
-    return openPostgres(options.databaseUrl, { ...DEFAULT_POOL, ...options.pool }, log);
+    return openPostgres(
+      options.databaseUrl,
+      { ...DEFAULT_POOL, ...options.pool },
+      log,
+      options.onRoundTrip,
+    );
   }
-  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.initialData, log);
+  return openPglite(
+    options.dataDir ?? DEFAULT_DATA_DIR,
+    options.initialData,
+    log,
+    options.onRoundTrip,
+  );
 }
 
 function openPostgres(
   url: string,
   settings: PoolSettings,
   log: KyselyConfig['log'],
+  onRoundTrip: RoundTripListener | undefined,
 ): DatabaseHandle {
   const pool = new pg.Pool({
+    // Statements issued together go out together (see drivers.ts).
+    pipeline: true,
     connectionString: url,
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
@@ -106,7 +121,7 @@ function openPostgres(
   // An idle client losing its server (restart, failover) must not crash the
   // process; the pool drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const db = new Kysely<Database>({ dialect: postgresDialect(pool, onRoundTrip), log });
   return {
     db,
     engine: 'postgres',
@@ -126,10 +141,11 @@ async function openPglite(
   dataDir: string,
   initialData: Blob | undefined,
   log: KyselyConfig['log'],
+  onRoundTrip: RoundTripListener | undefined,
 ): Promise<DatabaseHandle> {
   if (dataDir === IN_MEMORY) {
     const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
     return { db, engine: 'pglite', location: IN_MEMORY, close: () => closePglite(db, pglite) };
   }
   if (initialData !== undefined) {
@@ -140,7 +156,7 @@ async function openPglite(
   const lock = lockDataDir(absolute);
   try {
     const pglite = await PGlite.create({ dataDir: absolute });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
     return {
       db,
       engine: 'pglite',
