@@ -120,7 +120,7 @@ function firstFailure(
     if (result !== undefined && (result.rowCount ?? 0) === 0) return new UnknownUserError();
   }
   if (error === undefined || error instanceof Error) return error;
-  return new Error("the database failed", { cause: error });
+  return new Error('the database failed', { cause: error });
 }
 
 // Only statements of the application's own fixed shapes are worth naming;
