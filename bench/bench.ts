@@ -429,7 +429,19 @@ async function genericPlan(url: string, fixture: Fixture): Promise<string> {
   }
 }
 
+/** How many updates of conversations (one per saved message) were heap-only (HOT). */
+async function hotUpdates(store: Store): Promise<{ updates: number; hot: number }> {
+  // Statistics reach the shared view shortly after the transactions that made them.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const result = await sql<{ updates: string; hot: string }>`
+    select n_tup_upd::text as updates, n_tup_hot_upd::text as hot
+    from pg_stat_user_tables where relname = 'conversations'`.execute(store.database);
+  const row = result.rows[0];
+  return { updates: Number(row?.updates ?? 0), hot: Number(row?.hot ?? 0) };
+}
+
 interface EngineResult {
+  hot?: { updates: number; hot: number };
   store: StoreRow[];
   growth: GrowthRow[];
   http: HttpRow[];
@@ -465,6 +477,7 @@ async function benchEngine(
     }
     const { rows, fixture } = await runStoreBench(engine, store, floor, peers);
     const result: EngineResult = {
+      hot: await hotUpdates(store),
       store: rows,
       growth: [],
       http: [],
@@ -554,6 +567,12 @@ printSamples(
   Object.entries(results).map(([engine, result]) => ({ label: engine, samples: result.chat })),
 );
 printCosts(all.flatMap((result) => result.costs));
+for (const [engine, result] of Object.entries(results)) {
+  if (result.hot !== undefined)
+    console.log(
+      `\n${engine}: ${result.hot.hot.toLocaleString('en')} of ${result.hot.updates.toLocaleString('en')} conversation updates were heap-only (HOT)`,
+    );
+}
 const plan = results.postgres?.plan;
 if (plan !== undefined)
   console.log(

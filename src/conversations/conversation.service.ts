@@ -213,13 +213,17 @@ export class ConversationService {
       return { message, created: true };
     }
     try {
-      return await asUser(this.#db, user, async (trx) => {
-        const earlier = await messages.findMessageByIdempotencyKey(trx, user, conversation, key);
-        if (earlier !== null) return { message: replayed(earlier, row), created: false };
-        const message = await messages.appendMessage(trx, user, conversation, row);
-        if (message === null) throw new NotFoundError('conversation');
-        return { message, created: true };
-      });
+      const saved = await messages.appendMessageOnce(
+        userStatement(this.#db, user),
+        user,
+        conversation,
+        {
+          ...row,
+          idempotencyKey: key,
+        },
+      );
+      if (saved === null) throw new NotFoundError('conversation');
+      return saved.created ? saved : { message: replayed(saved.message, row), created: false };
     } catch (error) {
       // A concurrent retry with the same key committed first: return its message.
       if (!isUniqueViolation(error, 'messages_idempotency_key')) throw error;

@@ -56,6 +56,49 @@ export async function appendMessage(
   return row === undefined ? null : toMessage(row);
 }
 
+/**
+ * appendMessage for a message with an idempotency key, in one statement: the
+ * message stored earlier under the key if there is one (`created` false),
+ * else the new one. Null when the conversation does not exist for this user.
+ * Two concurrent first attempts both miss the earlier row; the second then
+ * fails on the messages_idempotency_key index.
+ */
+export async function appendMessageOnce(
+  executor: UserExecutor,
+  userId: string,
+  conversationId: string,
+  values: {
+    role: MessageRole;
+    content: string;
+    metadata: JsonObject | null;
+    idempotencyKey: string;
+  },
+): Promise<{ message: Message; created: boolean } | null> {
+  const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
+  const result = await execute(
+    executor,
+    sql<MessageRow & { created: boolean }>`
+    with earlier as (
+      select ${messageColumns}, false as created from messages
+      where user_id = ${userId} and conversation_id = ${conversationId}
+        and idempotency_key = ${values.idempotencyKey}
+    ), conversation as (
+      update conversations set message_count = message_count + 1
+      where user_id = ${userId} and id = ${conversationId} and not exists (select from earlier)
+      returning message_count
+    ), inserted as (
+      insert into messages (user_id, conversation_id, seq, role, content, metadata, idempotency_key)
+      select ${userId}, ${conversationId}, conversation.message_count, ${values.role},
+             ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
+      from conversation
+      returning ${messageColumns}, true as created
+    )
+    select * from inserted union all select * from earlier`,
+  );
+  const row = result.rows[0];
+  return row === undefined ? null : { message: toMessage(row), created: row.created };
+}
+
 export async function findMessageByIdempotencyKey(
   executor: UserExecutor,
   userId: string,
