@@ -9,12 +9,7 @@ const benchOnly = process.env.TODOCHAT_LINT_BENCH === '1';
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/',
-      '.todochat/',
-      'bench/results/',
-      ...(benchOnly ? [] : ['bench/']),
-    ],
+    ignores: ['**/node_modules/', '.todochat/', 'bench/results/', ...(benchOnly ? [] : ['bench/'])],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
