@@ -51,12 +51,19 @@ export const CHECK_ROLE = 'todochat_auth_role';
 /** One batch of statements sent to the server together. */
 export type RoundTripListener = (statements: readonly string[]) => void;
 
-const SWITCH_SQL =
-  "select set_config('role', $1, true), set_config('app.user_id', coalesce($2, ''), true)";
+// Each transaction also asks for generic plans of its prepared statements.
+// Left to choose, PostgreSQL re-plans the conversation list on every call:
+// the policies' filter makes its custom plans look cheaper than the generic
+// one, so it never settles, and planning costs more than running it. Every
+// hot statement's generic plan is an ordered index range (see
+// tests/db/query-plans.test.ts, which checks them under this setting).
+const SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', coalesce($2, ''), true),
+  set_config('plan_cache_mode', 'force_generic_plan', true)`;
 // Runs as CHECK_ROLE, so it sees the users table; it switches on only when
 // the row is there. With no row the transaction stays in a role that can
 // touch no user data, so whatever follows it in the batch fails harmlessly.
-const CHECKED_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', id::text, true)
+const CHECKED_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', id::text, true),
+  set_config('plan_cache_mode', 'force_generic_plan', true)
   from users where id = $2::uuid`;
 
 const deferred = new WeakMap<CompiledQuery, Scope>();
