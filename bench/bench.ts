@@ -169,9 +169,14 @@ async function runGrowth(engine: string, store: Store, floor: Floor): Promise<Gr
   const rows: GrowthRow[] = [];
   let messages = 0;
   for (const size of GROWTH_MESSAGES) {
-    await sql`insert into messages (user_id, conversation_id, seq, role, content)
-      select ${user.id}, ${conversation.id}, i, 'user', 'message ' || i
-      from generate_series(${messages + 1}::int, ${size}::int) as i`.execute(store.database);
+    // In slices, so that no statement nears the store's statement timeout on a loaded machine.
+    for (let from = messages + 1; from <= size; from += 100_000) {
+      await sql`insert into messages (user_id, conversation_id, seq, role, content)
+        select ${user.id}, ${conversation.id}, i, 'user', 'message ' || i
+        from generate_series(${from}::int, ${Math.min(size, from + 99_999)}::int) as i`.execute(
+        store.database,
+      );
+    }
     await sql`update conversations set message_count = ${size} where id = ${conversation.id}`.execute(
       store.database,
     );
@@ -461,7 +466,9 @@ async function benchEngine(
   console.error(engine === 'pglite' ? 'PGlite (in memory):' : 'PostgreSQL:');
   const counter = new TripCounter();
   const store = await openStore({
-    ...(url === undefined ? { dataDir: 'memory://' } : { databaseUrl: url, pool: { max: 16 } }),
+    ...(url === undefined
+      ? { dataDir: 'memory://' }
+      : { databaseUrl: url, pool: { max: 16, statementTimeoutMs: 600_000 } }),
     onRoundTrip: counter.listener,
   });
   const floorPool = url === undefined ? undefined : new pg.Pool({ connectionString: url, max: 16 });
