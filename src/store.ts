@@ -31,6 +31,8 @@ export interface StoreOptions {
   initialData?: Blob | undefined;
   /** Called after every statement, for slow-query logs and plan checks. */
   onQuery?: ((event: QueryEvent) => void) | undefined;
+  /** Called with the statements of every batch sent to the server, for counting. */
+  onRoundTrip?: DatabaseOptions['onRoundTrip'];
 }
 
 export interface Store {

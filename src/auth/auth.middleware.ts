@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { isApiKey, type ApiKeyService } from '../api-keys/api-key.service.ts';
+import { requiringUser } from '../db/scope.ts';
 import { InvalidTokenError, UnauthorizedError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { UserService } from '../users/user.service.ts';
@@ -7,36 +8,23 @@ import type { TokenService } from './token.service.ts';
 
 /**
  * Requires `Authorization: Bearer <token>` (a sign-in token or an API key)
- * and puts the verified user's id on the context. A token for a user that has since been deleted is refused; a
- * token from the configured outside sign-in service acts as the user linked
- * to its (issuer, subject), created on first sight. Paths in `except` (sign-up, sign-in) pass through.
+ * and puts the verified user's id on the context.
+ * - A sign-in token for a user that has since been deleted is refused: the
+ *   request's own first transaction checks the row in the same round trip
+ *   (`requiringUser`), and a request that opened none is checked afterwards.
+ * - An API key is looked up in its owner's scope; its row goes when its user
+ *   does (ON DELETE CASCADE), so a key that authenticates has a live account.
+ * - A token from the configured outside sign-in service acts as the user
+ *   linked to its (issuer, subject), created on first sight.
+ * Paths in `except` (sign-up, sign-in) pass through. `signedInAt` is when the
+ * caller last proved who they are (a token's `iat`); an API key proves
+ * nothing fresh.
  */
 export function requireUser(
   tokens: TokenService,
   users: UserService,
   options: { except?: ReadonlySet<string>; apiKeys?: ApiKeyService } = {},
 ): MiddlewareHandler<AppEnv> {
-  // A key's row goes when its user does (ON DELETE CASCADE), so a key that
-  // authenticates always has a live account behind it.
-  // signedInAt is when the caller last proved who they are (a token's `iat`);
-  // an API key proves nothing fresh.
-  async function authenticate(
-    token: string,
-  ): Promise<{ userId: string; signedInAt: Date | undefined }> {
-    if (options.apiKeys !== undefined && isApiKey(token)) {
-      return { userId: await options.apiKeys.authenticate(token), signedInAt: undefined };
-    }
-    const verified = await tokens.verify(token);
-    if (verified.kind === 'external') {
-      const user = await users.ensureExternalUser(verified);
-      return { userId: user.id, signedInAt: verified.issuedAt };
-    }
-    if ((await users.getUser(verified.userId)) === null) {
-      throw new InvalidTokenError('The account for this token no longer exists');
-    }
-    return { userId: verified.userId, signedInAt: verified.issuedAt };
-  }
-
   return async (c, next) => {
     if (options.except?.has(c.req.path) === true) {
       await next();
@@ -44,11 +32,29 @@ export function requireUser(
     }
     const header = c.req.header('Authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match?.[1] === undefined) throw new UnauthorizedError();
-    const { userId, signedInAt } = await authenticate(match[1]);
-    c.set('userId', userId);
-    c.set('signedInAt', signedInAt);
-    c.get('logger').setBindings({ userId });
-    await next();
+    const token = match?.[1];
+    if (token === undefined) throw new UnauthorizedError();
+    const signIn = (userId: string, signedInAt: Date | undefined) => {
+      c.set('userId', userId);
+      c.set('signedInAt', signedInAt);
+      c.get('logger').setBindings({ userId });
+    };
+
+    if (options.apiKeys !== undefined && isApiKey(token)) {
+      signIn(await options.apiKeys.authenticate(token), undefined);
+      await next();
+      return;
+    }
+    const verified = await tokens.verify(token);
+    if (verified.kind === 'external') {
+      signIn((await users.ensureExternalUser(verified)).id, verified.issuedAt);
+      await next();
+      return;
+    }
+    signIn(verified.userId, verified.issuedAt);
+    const checked = await requiringUser(verified.userId, next);
+    if (!checked && (await users.getUser(verified.userId)) === null) {
+      throw new InvalidTokenError('The account for this token no longer exists');
+    }
   };
 }

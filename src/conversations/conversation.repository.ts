@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { UserTransaction } from '../db/scope.ts';
+import { execute, queries, type UserExecutor, type UserTransaction } from '../db/scope.ts';
 import type { ConversationTable } from '../db/schema.ts';
 import type { Conversation, ConversationStatus } from './conversation.ts';
 import type { ConversationPosition } from './cursor.ts';
@@ -19,29 +19,32 @@ function toConversation(row: ConversationRow): Conversation {
 }
 
 export async function insertConversation(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   title: string | null,
 ): Promise<Conversation> {
-  const row = await trx
+  const query = queries(executor)
     .insertInto('conversations')
     .values({ user_id: userId, title })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .compile();
+  const row = (await execute(executor, query)).rows[0];
+  if (row === undefined) throw new Error('insert into conversations returned no row');
   return toConversation(row);
 }
 
 export async function findConversation(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   id: string,
 ): Promise<Conversation | null> {
-  const row = await trx
+  const query = queries(executor)
     .selectFrom('conversations')
     .selectAll()
     .where('user_id', '=', userId)
     .where('id', '=', id)
-    .executeTakeFirst();
+    .compile();
+  const row = (await execute(executor, query)).rows[0];
   return row === undefined ? null : toConversation(row);
 }
 
@@ -103,7 +106,7 @@ export interface PositionedConversation {
  * the user has.
  */
 export async function findConversationsPage(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   statuses: readonly ConversationStatus[],
   after: ConversationPosition | null,
@@ -118,10 +121,13 @@ export async function findConversationsPage(
       order by updated_at desc, id desc
       limit ${limit})`,
   );
-  const result = await sql<ConversationRow & { position: string }>`
+  const result = await execute(
+    executor,
+    sql<ConversationRow & { position: string }>`
     select * from (${sql.join(ranges, sql` union all `)}) as page
     order by updated_at desc, id desc
-    limit ${limit}`.execute(trx);
+    limit ${limit}`,
+  );
   return result.rows.map((row) => ({
     conversation: toConversation(row),
     position: { updatedAt: row.position, id: row.id },
@@ -129,12 +135,12 @@ export async function findConversationsPage(
 }
 
 export async function updateConversation(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   id: string,
   changes: { title?: string | null; status?: ConversationStatus },
 ): Promise<Conversation | null> {
-  const row = await trx
+  const query = queries(executor)
     .updateTable('conversations')
     // updated_at is set by the trigger; naming it here makes an update with
     // no other change (a touch) still an update.
@@ -142,19 +148,20 @@ export async function updateConversation(
     .where('user_id', '=', userId)
     .where('id', '=', id)
     .returningAll()
-    .executeTakeFirst();
+    .compile();
+  const row = (await execute(executor, query)).rows[0];
   return row === undefined ? null : toConversation(row);
 }
 
 export async function deleteConversation(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   id: string,
 ): Promise<boolean> {
-  const result = await trx
+  const query = queries(executor)
     .deleteFrom('conversations')
     .where('user_id', '=', userId)
     .where('id', '=', id)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+    .compile();
+  return ((await execute(executor, query)).numAffectedRows ?? 0n) > 0n;
 }

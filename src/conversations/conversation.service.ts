@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { asUser, type UserTransaction } from '../db/scope.ts';
+import { asUser, userStatement, type UserTransaction } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
 import { characterCount, id, limit, parse, text } from '../validation.ts';
 import type {
@@ -236,8 +236,10 @@ export class ConversationService {
   ): Promise<Conversation> {
     const user = parse(id, userId, 'userId');
     const values = parse(z.object({ title: title.nullish() }), options);
-    return asUser(this.#db, user, (trx) =>
-      conversations.insertConversation(trx, user, values.title ?? null),
+    return conversations.insertConversation(
+      userStatement(this.#db, user),
+      user,
+      values.title ?? null,
     );
   }
 
@@ -248,7 +250,7 @@ export class ConversationService {
   ): Promise<Conversation | null> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
-    return asUser(this.#db, user, (trx) => conversations.findConversation(trx, user, conversation));
+    return conversations.findConversation(userStatement(this.#db, user), user, conversation);
   }
 
   async getUserConversations(
@@ -262,8 +264,12 @@ export class ConversationService {
     const statuses: ConversationStatus[] =
       values.status === undefined ? ['active', 'archived'] : [values.status];
     // One more than asked tells whether another page exists.
-    const rows = await asUser(this.#db, user, (trx) =>
-      conversations.findConversationsPage(trx, user, statuses, after, values.limit + 1),
+    const rows = await conversations.findConversationsPage(
+      userStatement(this.#db, user),
+      user,
+      statuses,
+      after,
+      values.limit + 1,
     );
     const page = rows.slice(0, values.limit);
     const last = page.at(-1);
@@ -290,15 +296,36 @@ export class ConversationService {
     const conversation = parse(id, conversationId, 'conversationId');
     const row = parseNewMessage(input);
     const key = row.idempotencyKey;
-    try {
-      return await asUser(this.#db, user, (trx) =>
-        appendOrFindMessage(trx, user, conversation, row),
+    if (key === null) {
+      const message = await messages.appendMessage(
+        userStatement(this.#db, user),
+        user,
+        conversation,
+        row,
       );
+      if (message === null) throw new NotFoundError('conversation');
+      return { message, created: true };
+    }
+    try {
+      const saved = await messages.appendMessageOnce(
+        userStatement(this.#db, user),
+        user,
+        conversation,
+        {
+          ...row,
+          idempotencyKey: key,
+        },
+      );
+      if (saved === null) throw new NotFoundError('conversation');
+      return saved.created ? saved : { message: replayed(saved.message, row), created: false };
     } catch (error) {
       // A concurrent retry with the same key committed first: return its message.
-      if (key === null || !lostIdempotencyRace(error)) throw error;
-      const earlier = await asUser(this.#db, user, (trx) =>
-        messages.findMessageByIdempotencyKey(trx, user, conversation, key),
+      if (!lostIdempotencyRace(error)) throw error;
+      const earlier = await messages.findMessageByIdempotencyKey(
+        userStatement(this.#db, user),
+        user,
+        conversation,
+        key,
       );
       if (earlier === null) throw error;
       return { message: replayed(earlier, row), created: false };
@@ -320,9 +347,11 @@ export class ConversationService {
     const beforeSeq =
       values.before === undefined ? null : decodeMessageCursor(values.before, 'before');
     const afterSeq = values.after === undefined ? null : decodeMessageCursor(values.after, 'after');
-    const found = await asUser(this.#db, user, (trx) =>
-      messages.findHistory(trx, user, conversation, { afterSeq, beforeSeq, limit: values.limit }),
-    );
+    const found = await messages.findHistory(userStatement(this.#db, user), user, conversation, {
+      afterSeq,
+      beforeSeq,
+      limit: values.limit,
+    });
     if (found === null) throw new NotFoundError('conversation');
 
     // seq runs 1..messageCount with no gaps, so the page's edges say whether
@@ -389,9 +418,7 @@ export class ConversationService {
   async deleteConversation(userId: string, conversationId: string): Promise<boolean> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
-    return asUser(this.#db, user, (trx) =>
-      conversations.deleteConversation(trx, user, conversation),
-    );
+    return conversations.deleteConversation(userStatement(this.#db, user), user, conversation);
   }
 
   async #update(
@@ -401,8 +428,11 @@ export class ConversationService {
   ): Promise<Conversation> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
-    const updated = await asUser(this.#db, user, (trx) =>
-      conversations.updateConversation(trx, user, conversation, changes),
+    const updated = await conversations.updateConversation(
+      userStatement(this.#db, user),
+      user,
+      conversation,
+      changes,
     );
     if (updated === null) throw new NotFoundError('conversation');
     return updated;

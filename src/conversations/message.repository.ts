@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { UserTransaction } from '../db/scope.ts';
+import { execute, queries, type UserExecutor } from '../db/scope.ts';
 import type { JsonObject, MessageTable } from '../db/schema.ts';
 import type { Message, MessageRole } from './conversation.ts';
 
@@ -27,7 +27,7 @@ const messageColumns = sql`id, user_id, conversation_id, seq, role, content, met
  * Null when the conversation does not exist for this user.
  */
 export async function appendMessage(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   conversationId: string,
   values: {
@@ -38,7 +38,9 @@ export async function appendMessage(
   },
 ): Promise<Message | null> {
   const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
-  const result = await sql<MessageRow>`
+  const result = await execute(
+    executor,
+    sql<MessageRow>`
     with conversation as (
       update conversations set message_count = message_count + 1
       where user_id = ${userId} and id = ${conversationId}
@@ -48,29 +50,76 @@ export async function appendMessage(
     select ${userId}, ${conversationId}, conversation.message_count, ${values.role},
            ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
     from conversation
-    returning ${messageColumns}`.execute(trx);
+    returning ${messageColumns}`,
+  );
   const row = result.rows[0];
   return row === undefined ? null : toMessage(row);
 }
 
 export async function findMessageById(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   id: string,
 ): Promise<Message | null> {
-  const result = await sql<MessageRow>`
-    select ${messageColumns} from messages where user_id = ${userId} and id = ${id}`.execute(trx);
+  const result = await execute(
+    executor,
+    sql<MessageRow>`
+    select ${messageColumns} from messages where user_id = ${userId} and id = ${id}`,
+  );
   const row = result.rows[0];
   return row === undefined ? null : toMessage(row);
 }
 
+/**
+ * appendMessage for a message with an idempotency key, in one statement: the
+ * message stored earlier under the key if there is one (`created` false),
+ * else the new one. Null when the conversation does not exist for this user.
+ * Two concurrent first attempts both miss the earlier row; the second then
+ * fails on the messages_idempotency_key index.
+ */
+export async function appendMessageOnce(
+  executor: UserExecutor,
+  userId: string,
+  conversationId: string,
+  values: {
+    role: MessageRole;
+    content: string;
+    metadata: JsonObject | null;
+    idempotencyKey: string;
+  },
+): Promise<{ message: Message; created: boolean } | null> {
+  const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
+  const result = await execute(
+    executor,
+    sql<MessageRow & { created: boolean }>`
+    with earlier as (
+      select ${messageColumns}, false as created from messages
+      where user_id = ${userId} and conversation_id = ${conversationId}
+        and idempotency_key = ${values.idempotencyKey}
+    ), conversation as (
+      update conversations set message_count = message_count + 1
+      where user_id = ${userId} and id = ${conversationId} and not exists (select from earlier)
+      returning message_count
+    ), inserted as (
+      insert into messages (user_id, conversation_id, seq, role, content, metadata, idempotency_key)
+      select ${userId}, ${conversationId}, conversation.message_count, ${values.role},
+             ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
+      from conversation
+      returning ${messageColumns}, true as created
+    )
+    select * from inserted union all select * from earlier`,
+  );
+  const row = result.rows[0];
+  return row === undefined ? null : { message: toMessage(row), created: row.created };
+}
+
 export async function findMessageByIdempotencyKey(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   conversationId: string,
   idempotencyKey: string,
 ): Promise<Message | null> {
-  const row = await trx
+  const query = queries(executor)
     .selectFrom('messages')
     .select([
       'id',
@@ -85,7 +134,8 @@ export async function findMessageByIdempotencyKey(
     .where('user_id', '=', userId)
     .where('conversation_id', '=', conversationId)
     .where('idempotency_key', '=', idempotencyKey)
-    .executeTakeFirst();
+    .compile();
+  const row = (await execute(executor, query)).rows[0];
   return row === undefined ? null : toMessage(row);
 }
 
@@ -104,7 +154,7 @@ export interface HistoryWindow {
  * conversation_id, seq) key, whatever the conversation's length.
  */
 export async function findHistory(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   conversationId: string,
   window: HistoryWindow,
@@ -119,7 +169,9 @@ export async function findHistory(
     sql` and `,
   );
   const direction = afterSeq === null ? sql`desc` : sql`asc`;
-  const result = await sql<{ message_count: number } & Partial<MessageRow>>`
+  const result = await execute(
+    executor,
+    sql<{ message_count: number } & Partial<MessageRow>>`
     select c.message_count, m.*
     from conversations c
     left join lateral (
@@ -128,7 +180,8 @@ export async function findHistory(
       order by seq ${direction}
       limit ${limit}
     ) m on true
-    where c.user_id = ${userId} and c.id = ${conversationId}`.execute(trx);
+    where c.user_id = ${userId} and c.id = ${conversationId}`,
+  );
   const first = result.rows[0];
   if (first === undefined) return null;
   const messages = result.rows

@@ -5,16 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import {
-  Kysely,
-  PostgresDialect,
-  type KyselyConfig,
-  type LogEvent,
-  type PostgresPool,
-} from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+import { Kysely, type KyselyConfig, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
+import { pgliteDialect, postgresDialect, type RoundTripListener } from './drivers.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -50,6 +44,8 @@ export interface DatabaseOptions {
   initialData?: Blob | undefined;
   /** Called after every statement, for slow-query logs and plan checks. */
   onQuery?: ((event: QueryEvent) => void) | undefined;
+  /** Called with the statements of every batch sent to the server, for counting. */
+  onRoundTrip?: RoundTripListener | undefined;
 }
 
 export interface QueryEvent {
@@ -92,9 +88,19 @@ export function redactUrl(url: string): string {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const log = logger(options.onQuery);
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
-    return openPostgres(options.databaseUrl, { ...DEFAULT_POOL, ...options.pool }, log);
+    return openPostgres(
+      options.databaseUrl,
+      { ...DEFAULT_POOL, ...options.pool },
+      log,
+      options.onRoundTrip,
+    );
   }
-  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.initialData, log);
+  return openPglite(
+    options.dataDir ?? DEFAULT_DATA_DIR,
+    options.initialData,
+    log,
+    options.onRoundTrip,
+  );
 }
 
 const broken = new WeakSet<pg.PoolClient>();
@@ -109,7 +115,7 @@ const broken = new WeakSet<pg.PoolClient>();
  * database_unavailable in scope.ts), and a broken client is destroyed on
  * release instead of going back to the pool.
  */
-function discardBroken(pool: pg.Pool): PostgresPool {
+function discardBroken(pool: pg.Pool): pg.Pool {
   pool.on('connect', (client) => {
     client.on('error', () => {
       broken.add(client);
@@ -117,25 +123,29 @@ function discardBroken(pool: pg.Pool): PostgresPool {
   });
   // The idle client's error also reaches the pool, which drops that client.
   pool.on('error', () => undefined);
-  return {
-    async connect() {
-      const client = await pool.connect();
-      const release = client.release.bind(client);
-      client.release = (error?: Error | boolean) => {
-        release(error ?? broken.has(client));
-      };
-      return client;
-    },
-    end: () => pool.end(),
+  const connect = pool.connect.bind(pool);
+  // Every checkout (the batching driver's too) releases a broken client as
+  // destroyed, whatever its caller passes.
+  const patched = async (): Promise<pg.PoolClient> => {
+    const client = await connect();
+    const release = client.release.bind(client);
+    client.release = (error?: Error | boolean) => {
+      release(error ?? broken.has(client));
+    };
+    return client;
   };
+  return Object.assign(pool, { connect: patched });
 }
 
 function openPostgres(
   url: string,
   settings: PoolSettings,
   log: KyselyConfig['log'],
+  onRoundTrip: RoundTripListener | undefined,
 ): DatabaseHandle {
   const pool = new pg.Pool({
+    // Statements issued together go out together (see drivers.ts).
+    pipeline: true,
     connectionString: url,
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
@@ -143,7 +153,7 @@ function openPostgres(
     statement_timeout: settings.statementTimeoutMs,
   });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: discardBroken(pool) }),
+    dialect: postgresDialect(discardBroken(pool), onRoundTrip),
     log,
   });
   return {
@@ -165,10 +175,11 @@ async function openPglite(
   dataDir: string,
   initialData: Blob | undefined,
   log: KyselyConfig['log'],
+  onRoundTrip: RoundTripListener | undefined,
 ): Promise<DatabaseHandle> {
   if (dataDir === IN_MEMORY) {
     const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
     return { db, engine: 'pglite', location: IN_MEMORY, close: () => closePglite(db, pglite) };
   }
   if (initialData !== undefined) {
@@ -179,7 +190,7 @@ async function openPglite(
   const lock = lockDataDir(absolute);
   try {
     const pglite = await PGlite.create({ dataDir: absolute });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
     return {
       db,
       engine: 'pglite',

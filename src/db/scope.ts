@@ -3,10 +3,20 @@
 // connects as a superuser (PGlite always does). The user's id travels in the
 // transaction-local setting app.user_id, which the policies read.
 //
+// The drivers (drivers.ts) send the switch with the transaction's first
+// statement, and a one-statement operation (`userStatement`) as a single
+// batch with its BEGIN, switch and COMMIT.
+//
+// An HTTP request that has only checked its token's signature runs inside
+// `requiringUser()`: the first transaction it opens also checks that the
+// user still exists, in the same round trip, and refuses otherwise.
+//
 // Whatever fails inside is translated once (database-errors.ts) into the
 // domain's typed errors; nothing above src/db sees SQL error codes.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CompiledQuery, Kysely, QueryResult, RawBuilder, Transaction } from 'kysely';
 import { translateDatabaseError } from './database-errors.ts';
+import { alone, batches, switchTo, type Scope } from './drivers.ts';
 import type { Database } from './schema.ts';
 
 export const USER_ROLE = 'todochat_user_role';
@@ -17,37 +27,113 @@ export type UserTransaction = Transaction<Database> & { readonly __scope: 'user'
 /** A transaction that may read and write the users table, and nothing else. */
 export type AuthTransaction = Transaction<Database> & { readonly __scope: 'auth' };
 
+/**
+ * One statement as the user, in a transaction of its own, sent as one round
+ * trip. For operations that are a single statement; anything that reads and
+ * then decides takes `asUser`.
+ */
+export interface UserStatement {
+  readonly __scope: 'user-statement';
+  readonly db: Kysely<Database>;
+  readonly userId: string;
+}
+
+/** What a repository function that sends one statement accepts. */
+export type UserExecutor = UserTransaction | UserStatement;
+
+interface PendingUserCheck {
+  userId: string;
+  checked: boolean;
+}
+
+const pendingUserCheck = new AsyncLocalStorage<PendingUserCheck>();
+
+/**
+ * Runs `work` (an HTTP request) for a user whose token was verified but
+ * whose row was not looked up: the first transaction for that user checks
+ * it. Returns whether anything did; if not, the caller must check.
+ */
+export async function requiringUser(userId: string, work: () => Promise<void>): Promise<boolean> {
+  const pending: PendingUserCheck = { userId, checked: false };
+  await pendingUserCheck.run(pending, work);
+  return pending.checked;
+}
+
+function scopeFor(userId: string): Scope {
+  const pending = pendingUserCheck.getStore();
+  if (pending === undefined || pending.checked || pending.userId !== userId) {
+    return { role: USER_ROLE, userId };
+  }
+  // Marked before the answer: a failed check ends the request anyway.
+  pending.checked = true;
+  return { role: USER_ROLE, userId, requireUser: true };
+}
+
 export function asUser<T>(
   db: Kysely<Database>,
   userId: string,
   work: (trx: UserTransaction) => Promise<T>,
 ): Promise<T> {
-  return inTransaction(db, async (trx) => {
-    // set_config('role', ..., true) is SET LOCAL ROLE as a function, which
-    // lets both settings travel in one round trip.
-    await sql`select set_config('role', ${USER_ROLE}, true), set_config('app.user_id', ${userId}, true)`.execute(
-      trx,
-    );
-    return work(trx as UserTransaction);
-  });
+  const scope = scopeFor(userId);
+  return inTransaction(db, scope, (trx) => work(trx as UserTransaction));
 }
 
 export function asAuth<T>(
   db: Kysely<Database>,
   work: (trx: AuthTransaction) => Promise<T>,
 ): Promise<T> {
-  return inTransaction(db, async (trx) => {
-    await sql`select set_config('role', ${AUTH_ROLE}, true)`.execute(trx);
-    return work(trx as AuthTransaction);
-  });
+  return inTransaction(db, { role: AUTH_ROLE, userId: null }, (trx) =>
+    work(trx as AuthTransaction),
+  );
+}
+
+export function userStatement(db: Kysely<Database>, userId: string): UserStatement {
+  return { __scope: 'user-statement', db, userId };
+}
+
+/** Sends `query` (a `sql` template or a compiled builder) through either kind of executor. */
+export async function execute<R>(
+  executor: UserExecutor,
+  query: RawBuilder<R> | CompiledQuery<R>,
+): Promise<QueryResult<R>> {
+  if (!isUserStatement(executor)) return executor.executeQuery(compile(query, executor));
+  const { db, userId } = executor;
+  const scope = scopeFor(userId);
+  const compiled = compile(query, db);
+  if (!batches(db)) return inTransaction(db, scope, (trx) => trx.executeQuery(compiled));
+  try {
+    return await db.executeQuery(alone(compiled, scope));
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+/** The query builder to build a statement for `executor` with. */
+export function queries(executor: UserExecutor): Kysely<Database> {
+  return isUserStatement(executor) ? executor.db : executor;
+}
+
+function isUserStatement(executor: UserExecutor): executor is UserStatement {
+  return (executor as Partial<UserStatement>).__scope === 'user-statement';
+}
+
+function compile<R>(
+  query: RawBuilder<R> | CompiledQuery<R>,
+  db: Kysely<Database>,
+): CompiledQuery<R> {
+  return 'isRawBuilder' in query ? query.compile(db) : query;
 }
 
 async function inTransaction<T>(
   db: Kysely<Database>,
+  scope: Scope,
   work: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
   try {
-    return await db.transaction().execute(work);
+    return await db.transaction().execute(async (trx) => {
+      await trx.executeQuery(switchTo(scope));
+      return work(trx);
+    });
   } catch (error) {
     throw translateDatabaseError(error);
   }

@@ -30,6 +30,14 @@ function describePlan(nodes: PlanNode[]): string {
     .join(' > ');
 }
 
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 const BIG_CONVERSATION = 20_000;
 const CONVERSATIONS = 3_000;
 
@@ -89,7 +97,11 @@ for (const engine of testEngines()) {
       await database.dispose();
     });
 
-    /** The plans of the data statements `call` makes, run under the user's role. */
+    /**
+     * The plans of the data statements `call` makes, run under the user's
+     * role: each one's custom plan, and the generic plan its prepared
+     * statement runs with (the drivers ask for generic plans).
+     */
     async function plansOf(call: () => Promise<unknown>): Promise<PlanNode[][]> {
       captured = [];
       await call();
@@ -99,18 +111,35 @@ for (const engine of testEngines()) {
       assert.ok(statements.length > 0);
       const plans: PlanNode[][] = [];
       for (const statement of statements) {
-        const result = await store.database.transaction().execute(async (trx) => {
+        const parameters = [...statement.parameters];
+        // EXECUTE takes its arguments as SQL, not as bound parameters.
+        const literals = parameters.map(literal).join(', ');
+        const results = await store.database.transaction().execute(async (trx) => {
           await sql`select set_config('role', ${USER_ROLE}, true), set_config('app.user_id', ${userId}, true)`.execute(
             trx,
           );
-          return trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(
-            CompiledQuery.raw(`explain (format json) ${statement.sql}`, [...statement.parameters]),
+          const custom = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(
+            CompiledQuery.raw(`explain (format json) ${statement.sql}`, parameters),
           );
+          await sql`set local plan_cache_mode = force_generic_plan`.execute(trx);
+          await sql.raw(`prepare plan_probe as ${statement.sql}`).execute(trx);
+          const generic = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(
+            CompiledQuery.raw(
+              `explain (format json) execute plan_probe${parameters.length > 0 ? `(${literals})` : ''}`,
+            ),
+          );
+          await sql`deallocate plan_probe`.execute(trx);
+          return [custom, generic];
         });
-        const raw = result.rows[0]?.['QUERY PLAN'];
-        const parsed = typeof raw === 'string' ? (JSON.parse(raw) as [{ Plan: PlanNode }]) : raw;
-        assert.ok(parsed !== undefined);
-        plans.push(flatten(parsed[0].Plan));
+        for (const result of results) {
+          const raw = result.rows[0]?.['QUERY PLAN'];
+          const parsed =
+            typeof raw === 'string'
+              ? (JSON.parse(raw) as [{ Plan: PlanNode }])
+              : (raw as [{ Plan: PlanNode }] | undefined);
+          assert.ok(parsed !== undefined);
+          plans.push(flatten(parsed[0].Plan));
+        }
       }
       return plans;
     }

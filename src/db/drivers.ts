@@ -1,0 +1,451 @@
+// Kysely drivers for both engines that cut round trips without changing what
+// runs inside a transaction:
+//   - BEGIN and the role switch are held back and sent together with the
+//     transaction's first statement;
+//   - a statement marked with `alone()` is sent with BEGIN, the switch and
+//     COMMIT as one batch, so a one-statement operation is one round trip;
+//   - statements with parameters become named prepared statements, parsed
+//     and planned once per connection.
+// Every statement still runs after the switch in the same transaction: a
+// batch whose switch fails runs nothing else, since the server skips the rest
+// of a failed transaction (PostgreSQL) or of a failed pipeline (PGlite).
+import type { PGlite, Results } from '@electric-sql/pglite';
+import { parse as pgliteParse, protocol } from '@electric-sql/pglite';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+import type pg from 'pg';
+
+/** Who a statement runs as: a role, and the user the policies confine it to. */
+export interface Scope {
+  readonly role: string;
+  readonly userId: string | null;
+  /**
+   * Switch only if the user's row exists, else fail with UnknownUserError:
+   * the check rides in the same batch instead of a transaction of its own.
+   */
+  readonly requireUser?: boolean;
+}
+
+/** The scope's user has no row (a deleted account behind a still-valid token). */
+export class UnknownUserError extends Error {
+  constructor() {
+    super('the acting user does not exist');
+  }
+}
+
+/** The role that may read users and nothing else: a failed check leaves the transaction here. */
+export const CHECK_ROLE = 'todochat_auth_role';
+
+/** One batch of statements sent to the server together. */
+export type RoundTripListener = (statements: readonly string[]) => void;
+
+// Each transaction also asks for generic plans of its prepared statements.
+// Left to choose, PostgreSQL re-plans the conversation list on every call:
+// the policies' filter makes its custom plans look cheaper than the generic
+// one, so it never settles, and planning costs more than running it. Every
+// hot statement's generic plan is an ordered index range (see
+// tests/db/query-plans.test.ts, which checks them under this setting).
+const SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', coalesce($2, ''), true),
+  set_config('plan_cache_mode', 'force_generic_plan', true)`;
+// Runs as CHECK_ROLE, so it sees the users table; it switches on only when
+// the row is there. With no row the transaction stays in a role that can
+// touch no user data, so whatever follows it in the batch fails harmlessly.
+const CHECKED_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', id::text, true),
+  set_config('plan_cache_mode', 'force_generic_plan', true)
+  from users where id = $2::uuid`;
+
+const deferred = new WeakMap<CompiledQuery, Scope>();
+const solitary = new WeakMap<CompiledQuery, Scope>();
+
+/**
+ * The statement that switches a transaction to `scope`. Sent as a statement
+ * of its own it behaves as it reads; right after BEGIN these drivers hold it
+ * back and send it with the next statement.
+ */
+export function switchTo(scope: Scope): CompiledQuery {
+  const query = CompiledQuery.raw(SWITCH_SQL, [scope.role, scope.userId]);
+  deferred.set(query, scope);
+  return query;
+}
+
+/**
+ * Marks `query` to run as `scope` in a transaction of its own, sent as one
+ * batch. Run it with `db.executeQuery()`, outside any transaction.
+ */
+export function alone<R>(query: CompiledQuery<R>, scope: Scope): CompiledQuery<R> {
+  solitary.set(query, scope);
+  return query;
+}
+
+/** Whether these drivers sit under `db` (an outside Kysely may not have them). */
+export function batches(db: { getExecutor(): { readonly adapter: DialectAdapter } }): boolean {
+  return batchingDialects.has(db.getExecutor().adapter);
+}
+const batchingDialects = new WeakSet<DialectAdapter>();
+
+interface Statement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  /** Fail the batch with UnknownUserError when this returns no row. */
+  readonly check?: boolean;
+}
+
+const BEGIN: Statement = { sql: 'begin', parameters: [] };
+const COMMIT: Statement = { sql: 'commit', parameters: [] };
+const ROLLBACK: Statement = { sql: 'rollback', parameters: [] };
+
+function switchStatements(scope: Scope): Statement[] {
+  if (scope.requireUser !== true)
+    return [{ sql: SWITCH_SQL, parameters: [scope.role, scope.userId] }];
+  return [
+    { sql: SWITCH_SQL, parameters: [CHECK_ROLE, null] },
+    { sql: CHECKED_SWITCH_SQL, parameters: [scope.role, scope.userId], check: true },
+  ];
+}
+
+/** The first failure is the cause; the ones after it only say the transaction was aborted. */
+function firstFailure(
+  statements: readonly Statement[],
+  completed: readonly ({ rowCount?: number | null | undefined } | undefined)[],
+  error: unknown,
+): Error | undefined {
+  for (const [index, statement] of statements.entries()) {
+    if (statement.check !== true) continue;
+    const result = completed[index];
+    if (result !== undefined && (result.rowCount ?? 0) === 0) return new UnknownUserError();
+  }
+  if (error === undefined || error instanceof Error) return error;
+  return new Error('the database failed', { cause: error });
+}
+
+// Only statements of the application's own fixed shapes are worth naming;
+// parameterless text (migrations, DO blocks) goes by the simple protocol.
+const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+const MOST_NAMES = 500;
+const names = new Map<string, string>();
+
+function statementName(sql: string, parameters: readonly unknown[]): string | undefined {
+  if (parameters.length === 0 || !NAMEABLE.test(sql)) return undefined;
+  let name = names.get(sql);
+  if (name === undefined && names.size < MOST_NAMES) {
+    name = `todochat_${names.size}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+function affectedRows(command: string | undefined, count: number | null | undefined) {
+  return command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
+    ? BigInt(count ?? 0)
+    : undefined;
+}
+
+/**
+ * What both engines share: holding BEGIN and the switch back until the next
+ * statement, and the one-batch form. `send` delivers statements as one batch
+ * and returns the last one's result.
+ */
+abstract class BatchingConnection implements DatabaseConnection {
+  #pending: Statement[] = [];
+  readonly #onRoundTrip: RoundTripListener | undefined;
+
+  constructor(onRoundTrip: RoundTripListener | undefined) {
+    this.#onRoundTrip = onRoundTrip;
+  }
+
+  protected abstract send(statements: readonly Statement[]): Promise<QueryResult<unknown>>;
+  /** The batch for a one-statement transaction as `scope`. */
+  protected abstract aloneBatch(scope: Scope, statement: Statement): Statement[];
+
+  #deliver(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
+    this.#onRoundTrip?.(statements.map((statement) => statement.sql));
+    return this.send(statements);
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const scope = solitary.get(query);
+    if (scope !== undefined) {
+      if (this.#pending.length > 0) throw new Error('alone() ran inside a transaction');
+      return (await this.#deliver(this.aloneBatch(scope, query))) as QueryResult<R>;
+    }
+    if (this.#pending.length > 0) {
+      const switching = deferred.get(query);
+      if (switching !== undefined) {
+        this.#pending.push(...switchStatements(switching));
+        return { rows: [] };
+      }
+      const batch = [...this.#pending, query];
+      this.#pending = [];
+      return (await this.#deliver(batch)) as QueryResult<R>;
+    }
+    const switching = deferred.get(query);
+    return (await this.#deliver(
+      switching === undefined ? [query] : switchStatements(switching),
+    )) as QueryResult<R>;
+  }
+
+  streamQuery(): AsyncIterableIterator<QueryResult<never>> {
+    throw new Error('streaming is not supported by this driver');
+  }
+
+  begin(): void {
+    this.#pending = [BEGIN];
+  }
+
+  /**
+   * A transaction that sent nothing yet ends with nothing to send, unless it
+   * holds a user check, which must still give its answer.
+   */
+  async end(statement: Statement): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = [];
+    if (pending.length === 0) await this.#deliver([statement]);
+    else if (pending.some((held) => held.check === true))
+      await this.#deliver([...pending, statement]);
+  }
+}
+
+abstract class BatchingDriver<C extends BatchingConnection> implements Driver {
+  abstract init(): Promise<void>;
+  abstract acquireConnection(): Promise<C>;
+  abstract releaseConnection(connection: C): Promise<void>;
+  abstract destroy(): Promise<void>;
+
+  beginTransaction(connection: C): Promise<void> {
+    connection.begin();
+    return Promise.resolve();
+  }
+  async commitTransaction(connection: C): Promise<void> {
+    await connection.end(COMMIT);
+  }
+  async rollbackTransaction(connection: C): Promise<void> {
+    await connection.end(ROLLBACK);
+  }
+}
+
+function dialect(createDriver: () => Driver): Dialect {
+  return {
+    createAdapter(): DialectAdapter {
+      const adapter = new PostgresAdapter();
+      batchingDialects.add(adapter);
+      return adapter;
+    },
+    createDriver,
+    createQueryCompiler: (): QueryCompiler => new PostgresQueryCompiler(),
+    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new PostgresIntrospector(db),
+  };
+}
+
+// PostgreSQL: pg's pipeline mode writes each query as soon as it is issued,
+// so issuing a batch's statements without waiting puts them on the wire
+// together and their answers come back in one round trip.
+class PostgresBatchingConnection extends BatchingConnection {
+  readonly client: pg.PoolClient;
+
+  constructor(client: pg.PoolClient, onRoundTrip: RoundTripListener | undefined) {
+    super(onRoundTrip);
+    this.client = client;
+  }
+
+  protected aloneBatch(scope: Scope, statement: Statement): Statement[] {
+    return [BEGIN, ...switchStatements(scope), statement, COMMIT];
+  }
+
+  protected async send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
+    const results = await Promise.allSettled(
+      statements.map((statement) =>
+        this.client.query({
+          text: statement.sql,
+          values: statement.parameters as unknown[],
+          name: statementName(statement.sql, statement.parameters),
+        }),
+      ),
+    );
+    const completed = results.map((result) =>
+      result.status === 'fulfilled' ? result.value : undefined,
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    const unknown = firstFailure(statements, completed, failed?.reason);
+    if (unknown !== undefined) throw unknown;
+    const index = statements.length - (statements.at(-1) === COMMIT ? 2 : 1);
+    const result = results[index];
+    if (result?.status !== 'fulfilled') return { rows: [] };
+    const { command, rowCount, rows } = result.value;
+    return { numAffectedRows: affectedRows(command, rowCount), rows };
+  }
+}
+
+class PostgresBatchingDriver extends BatchingDriver<PostgresBatchingConnection> {
+  readonly #pool: pg.Pool;
+  readonly #onRoundTrip: RoundTripListener | undefined;
+  readonly #connections = new WeakMap<pg.PoolClient, PostgresBatchingConnection>();
+  #destroyed = false;
+
+  constructor(pool: pg.Pool, onRoundTrip: RoundTripListener | undefined) {
+    super();
+    this.#pool = pool;
+    this.#onRoundTrip = onRoundTrip;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<PostgresBatchingConnection> {
+    const client = await this.#pool.connect();
+    if (this.#destroyed) {
+      client.release();
+      throw new Error('driver has already been destroyed');
+    }
+    let connection = this.#connections.get(client);
+    if (connection === undefined) {
+      connection = new PostgresBatchingConnection(client, this.#onRoundTrip);
+      this.#connections.set(client, connection);
+    }
+    return connection;
+  }
+
+  releaseConnection(connection: PostgresBatchingConnection): Promise<void> {
+    connection.client.release();
+    return Promise.resolve();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    await this.#pool.end();
+  }
+}
+
+/** A dialect over a pg Pool whose clients run in pipeline mode. */
+export function postgresDialect(pool: pg.Pool, onRoundTrip?: RoundTripListener): Dialect {
+  return dialect(() => new PostgresBatchingDriver(pool, onRoundTrip));
+}
+
+// PGlite runs in this process: a round trip is a call into its WebAssembly
+// backend, and a plain query makes six (parse, describe, bind, describe,
+// execute, sync). A batch here is one call: every statement's messages and a
+// single Sync. Statements before that Sync form one implicit transaction, so
+// the one-statement form needs no BEGIN or COMMIT.
+const encoder = protocol.serialize;
+
+function textValue(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return JSON.stringify(value);
+}
+
+class PgliteBatchingConnection extends BatchingConnection {
+  readonly #pglite: PGlite;
+  readonly #prepared: Set<string>;
+
+  constructor(pglite: PGlite, prepared: Set<string>, onRoundTrip: RoundTripListener | undefined) {
+    super(onRoundTrip);
+    this.#pglite = pglite;
+    this.#prepared = prepared;
+  }
+
+  protected aloneBatch(scope: Scope, statement: Statement): Statement[] {
+    return [...switchStatements(scope), statement];
+  }
+
+  protected async send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
+    const parts: Uint8Array[] = [];
+    const parsedNow: string[] = [];
+    for (const statement of statements) {
+      const name = statementName(statement.sql, statement.parameters) ?? '';
+      if (name === '' || !this.#prepared.has(name)) {
+        // Closing first makes a re-parse after a failed batch safe.
+        if (name !== '') parts.push(encoder.close({ type: 'S', name }));
+        parts.push(encoder.parse({ text: statement.sql, name }));
+        if (name !== '') parsedNow.push(name);
+      }
+      parts.push(
+        encoder.bind({ statement: name, values: statement.parameters.map(textValue) }),
+        encoder.describe({ type: 'P' }),
+        encoder.execute({}),
+      );
+    }
+    parts.push(encoder.sync());
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const message = new Uint8Array(length);
+    let offset = 0;
+    for (const part of parts) {
+      message.set(part, offset);
+      offset += part.length;
+    }
+    const { messages } = await this.#pglite.execProtocol(message, { throwOnError: false });
+    const error = messages.find((entry) => entry.name === 'error');
+    if (error !== undefined) {
+      for (const name of parsedNow) this.#prepared.delete(name);
+    } else {
+      for (const name of parsedNow) this.#prepared.add(name);
+    }
+    // One result per statement that completed, in order.
+    const results: Results[] = pgliteParse.parseResults(
+      messages.filter((entry) => entry.name !== 'error'),
+      this.#pglite.parsers,
+    );
+    const failure = firstFailure(statements, results, error);
+    if (failure !== undefined) throw failure;
+    const result = results.at(-1);
+    if (result === undefined) return { rows: [] };
+    const { command, rowCount } = result as Results & { command?: string; rowCount?: number };
+    return { numAffectedRows: affectedRows(command, rowCount), rows: result.rows };
+  }
+}
+
+// PGlite is one session: transactions take turns on it.
+class PgliteBatchingDriver extends BatchingDriver<PgliteBatchingConnection> {
+  readonly #pglite: PGlite;
+  readonly #connection: PgliteBatchingConnection;
+  readonly #waiting: ((connection: PgliteBatchingConnection) => void)[] = [];
+  #busy = false;
+
+  constructor(pglite: PGlite, onRoundTrip: RoundTripListener | undefined) {
+    super();
+    this.#pglite = pglite;
+    this.#connection = new PgliteBatchingConnection(pglite, new Set(), onRoundTrip);
+  }
+
+  async init(): Promise<void> {}
+
+  acquireConnection(): Promise<PgliteBatchingConnection> {
+    if (this.#pglite.closed) return Promise.reject(new Error('PGlite is closed'));
+    if (!this.#busy) {
+      this.#busy = true;
+      return Promise.resolve(this.#connection);
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  releaseConnection(): Promise<void> {
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#busy = false;
+    else next(this.#connection);
+    return Promise.resolve();
+  }
+
+  async destroy(): Promise<void> {
+    if (!this.#pglite.closed) await this.#pglite.close();
+  }
+}
+
+export function pgliteDialect(pglite: PGlite, onRoundTrip?: RoundTripListener): Dialect {
+  return dialect(() => new PgliteBatchingDriver(pglite, onRoundTrip));
+}
