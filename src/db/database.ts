@@ -5,7 +5,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type KyselyConfig, type LogEvent } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  PostgresDriver,
+  type DatabaseConnection,
+  type Driver,
+  type KyselyConfig,
+  type LogEvent,
+  type PostgresDialectConfig,
+  type TransactionSettings,
+} from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -101,18 +112,63 @@ function openPostgres(
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
-    statement_timeout: settings.statementTimeoutMs,
   });
   // An idle client losing its server (restart, failover) must not crash the
   // process; the pool drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const db = new Kysely<Database>({
+    dialect: new TimedPostgresDialect({ pool }, settings.statementTimeoutMs),
+    log,
+  });
   return {
     db,
     engine: 'postgres',
     location: redactUrl(url),
     close: () => db.destroy(),
   };
+}
+
+// The statement timeout is set per transaction, not per connection: a
+// transaction pooler (PgBouncer in transaction mode) refuses it as a startup
+// parameter, and a session-level SET would stay behind on a server connection
+// the pooler then hands to someone else. `set local` ends with the
+// transaction, and travels with BEGIN in one round trip (a query without
+// parameters may hold several statements). Every service query runs in a
+// transaction (src/db/scope.ts), and so does every migration.
+class TimedPostgresDriver extends PostgresDriver {
+  readonly #begin: string;
+
+  constructor(config: PostgresDialectConfig, statementTimeoutMs: number) {
+    super(config);
+    this.#begin = `set local statement_timeout = ${String(Math.trunc(statementTimeoutMs))}`;
+  }
+
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    const start = ['start transaction'];
+    if (settings.isolationLevel !== undefined) {
+      start.push(`isolation level ${settings.isolationLevel}`);
+    }
+    if (settings.accessMode !== undefined) start.push(settings.accessMode);
+    await connection.executeQuery(CompiledQuery.raw(`${start.join(' ')}; ${this.#begin}`));
+  }
+}
+
+class TimedPostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig;
+  readonly #statementTimeoutMs: number;
+
+  constructor(config: PostgresDialectConfig, statementTimeoutMs: number) {
+    super(config);
+    this.#config = config;
+    this.#statementTimeoutMs = statementTimeoutMs;
+  }
+
+  override createDriver(): Driver {
+    return new TimedPostgresDriver(this.#config, this.#statementTimeoutMs);
+  }
 }
 
 // Kysely only tears down a driver it has used, so a store closed before its
