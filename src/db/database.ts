@@ -15,6 +15,7 @@ import {
   type KyselyConfig,
   type LogEvent,
   type PostgresDialectConfig,
+  type PostgresPool,
   type TransactionSettings,
 } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -102,6 +103,39 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.initialData, log);
 }
 
+const broken = new WeakSet<pg.PoolClient>();
+
+/**
+ * A pool whose clients can lose their server (a terminated backend, a restart,
+ * a failover) without taking the process down. pg's Pool listens for a
+ * client's 'error' only while it is idle; a client checked out inside a
+ * transaction has no listener, and an 'error' event with none is an uncaught
+ * exception. So every client gets a listener of its own for its whole life,
+ * which marks it broken; the query in flight fails on its own (and becomes
+ * database_unavailable in scope.ts), and a broken client is destroyed on
+ * release instead of going back to the pool.
+ */
+function discardBroken(pool: pg.Pool): PostgresPool {
+  pool.on('connect', (client) => {
+    client.on('error', () => {
+      broken.add(client);
+    });
+  });
+  // The idle client's error also reaches the pool, which drops that client.
+  pool.on('error', () => undefined);
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const release = client.release.bind(client);
+      client.release = (error?: Error | boolean) => {
+        release(error ?? broken.has(client));
+      };
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
 function openPostgres(
   url: string,
   settings: PoolSettings,
@@ -113,11 +147,8 @@ function openPostgres(
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
   });
-  // An idle client losing its server (restart, failover) must not crash the
-  // process; the pool drops it and the next query opens a fresh one.
-  pool.on('error', () => undefined);
   const db = new Kysely<Database>({
-    dialect: new TimedPostgresDialect({ pool }, settings.statementTimeoutMs),
+    dialect: new TimedPostgresDialect({ pool: discardBroken(pool) }, settings.statementTimeoutMs),
     log,
   });
   return {
