@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ChatModelConfig } from './chat/chat-model.ts';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat/chat.service.ts';
+import { parseConnectionString } from './db/connection-string.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_POOL, type PoolSettings } from './db/database.ts';
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -14,7 +15,14 @@ const schema = z.object({
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
     z
-      .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+      .string()
+      .superRefine((url, context) => {
+        try {
+          parseConnectionString(url);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
       .optional(),
   ),
   TODOCHAT_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_DATA_DIR)),

@@ -15,12 +15,13 @@ import {
   type KyselyConfig,
   type LogEvent,
   type PostgresDialectConfig,
-  type PostgresPool,
   type TransactionSettings,
 } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { parseConnectionString, redactConnectionString } from './connection-string.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { HostListPool, type ServerPool } from './host-list-pool.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -86,13 +87,7 @@ export interface DatabaseHandle {
 }
 
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
+  return redactConnectionString(url);
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -115,7 +110,7 @@ const broken = new WeakSet<pg.PoolClient>();
  * database_unavailable in scope.ts), and a broken client is destroyed on
  * release instead of going back to the pool.
  */
-function discardBroken(pool: pg.Pool): PostgresPool {
+function discardBroken(pool: pg.Pool): ServerPool {
   pool.on('connect', (client) => {
     client.on('error', () => {
       broken.add(client);
@@ -141,14 +136,23 @@ function openPostgres(
   settings: PoolSettings,
   log: KyselyConfig['log'],
 ): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
+  const options = {
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
-  });
+  };
+  const target = parseConnectionString(url);
+  const serverPool = (connectionString: string) =>
+    discardBroken(new pg.Pool({ ...options, connectionString }));
+  const pool =
+    target.servers.length === 1 && target.targetSessionAttrs === 'any'
+      ? serverPool(url)
+      : new HostListPool({
+          servers: target.servers.map(serverPool),
+          readWrite: target.targetSessionAttrs === 'read-write',
+        });
   const db = new Kysely<Database>({
-    dialect: new TimedPostgresDialect({ pool: discardBroken(pool) }, settings.statementTimeoutMs),
+    dialect: new TimedPostgresDialect({ pool }, settings.statementTimeoutMs),
     log,
   });
   return {

@@ -164,7 +164,10 @@ if (unavailable !== undefined) {
     it("passes the store's own tests unchanged", { timeout: 240_000 }, async () => {
       const { pgbouncer } = pooled();
       // A run of its own, not a subtest of this one.
-      const env = { ...process.env, TEST_POOLER_URL: pgbouncer.through(serverUrl ?? '') };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        TEST_POOLER_URL: pgbouncer.through(serverUrl ?? ''),
+      };
       delete env.NODE_TEST_CONTEXT;
       const child = spawn(process.execPath, ['scripts/test.mjs', ...STORE_TESTS], {
         env,
