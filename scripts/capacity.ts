@@ -7,21 +7,26 @@
 // /proc. CPU time, not wall time, so a shared or busy machine still gives
 // per-core figures; the load generator's own CPU is not counted.
 //
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx scripts/capacity.ts [--seconds 8] [--concurrency 8]
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx scripts/capacity.ts [--seconds 8] [--concurrency 8] [--pgbouncer]
 //
 // The URL's user must be allowed to create databases; the server must run on
-// this machine (its backends' CPU is read from /proc).
+// this machine (its backends' CPU is read from /proc). With --pgbouncer, each
+// workload also runs through Debian's PgBouncer in transaction mode (started
+// here, its CPU counted with the database's), interleaved with the direct
+// run, for the pooler's cost.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { startPgBouncer, type RunningPgBouncer } from '../tests/support/pgbouncer.ts';
 
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '8' },
     concurrency: { type: 'string', default: '8' },
+    pgbouncer: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -33,6 +38,7 @@ if (serverUrl === undefined || serverUrl === '') {
   );
   process.exit(2);
 }
+const TOKEN_SECRET = randomBytes(32).toString('hex');
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout);
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
@@ -84,7 +90,7 @@ function startServer(databaseUrl: string): Promise<Server> {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
-      TOKEN_SECRET: randomBytes(32).toString('hex'),
+      TOKEN_SECRET,
       PORT: '0',
       LOG_LEVEL: 'info',
       DATABASE_POOL_MAX: String(CONCURRENCY),
@@ -181,6 +187,7 @@ const WORKLOADS: Workload[] = [
 
 interface Result {
   workload: string;
+  path: string;
   operations: number;
   perSecond: number;
   appCpuSeconds: number;
@@ -194,10 +201,12 @@ async function measure(
   database: string,
   accounts: Account[],
   workload: Workload,
+  path: string,
+  extraPids: number[],
 ): Promise<Result> {
   // Warm: every pool connection open, so the backends below are the ones that serve.
   await Promise.all(accounts.map((account, i) => workload.run(server.url, account, i)));
-  const pids = await backendPids(database);
+  const pids = [...(await backendPids(database)), ...extraPids];
   const appBefore = cpuSeconds(server.pid);
   const dbBefore = pids.map(cpuSeconds);
   const started = performance.now();
@@ -218,6 +227,7 @@ async function measure(
   );
   return {
     workload: workload.name,
+    path,
     operations,
     perSecond: operations / elapsed,
     appCpuSeconds,
@@ -230,8 +240,14 @@ async function measure(
 const database = `todochat_capacity_${randomBytes(4).toString('hex')}`;
 await admin((client) => client.query(`create database ${database}`));
 let server: Server | undefined;
+let pooled: Server | undefined;
+let pgbouncer: RunningPgBouncer | undefined;
 try {
   server = await startServer(urlFor(database));
+  if (args.pgbouncer) {
+    pgbouncer = await startPgBouncer(serverUrl);
+    pooled = await startServer(pgbouncer.through(urlFor(database)));
+  }
   const accounts: Account[] = [];
   for (let i = 0; i < CONCURRENCY; i++) accounts.push(await signUp(server.url));
   // Pages are read from conversations of 1,000 messages.
@@ -248,8 +264,14 @@ try {
     }
   }
   const results: Result[] = [];
-  for (const workload of WORKLOADS)
-    results.push(await measure(server, database, accounts, workload));
+  for (const workload of WORKLOADS) {
+    results.push(await measure(server, database, accounts, workload, 'direct', []));
+    if (pooled !== undefined && pgbouncer !== undefined) {
+      results.push(
+        await measure(pooled, database, accounts, workload, 'PgBouncer', [pgbouncer.pid]),
+      );
+    }
+  }
   const round = (value: number) => Math.round(value);
   console.log(
     `\n${String(CONCURRENCY)} clients, ${String(SECONDS)} s per workload, ${String(accounts.length)} users\n`,
@@ -257,6 +279,7 @@ try {
   console.table(
     results.map((result) => ({
       workload: result.workload,
+      path: result.path,
       'ops/s (wall)': round(result.perSecond),
       'app CPU s': result.appCpuSeconds.toFixed(1),
       'db CPU s': result.dbCpuSeconds.toFixed(1),
@@ -267,5 +290,7 @@ try {
   console.log(JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, results }, null, 2));
 } finally {
   await server?.stop();
+  await pooled?.stop();
+  await pgbouncer?.stop();
   await admin((client) => client.query(`drop database if exists ${database} with (force)`));
 }

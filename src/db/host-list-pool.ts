@@ -33,11 +33,6 @@ export class HostListPool implements PostgresPool {
     this.#readWrite = options.readWrite;
   }
 
-  /** Index of the server the pool is on now, in the order of the URL. */
-  get currentServer(): number {
-    return this.#current;
-  }
-
   async connect(): Promise<pg.PoolClient> {
     let lastError: unknown;
     for (let tried = 0; tried < this.#pools.length; tried++) {

@@ -14,6 +14,7 @@ export interface RunningPgBouncer {
   /** `url` with the pooler's host and port in place of the server's. */
   through(url: string): string;
   readonly port: number;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -125,6 +126,7 @@ export async function startPgBouncer(serverUrl: string): Promise<RunningPgBounce
   }
   return {
     port,
+    pid: child.pid ?? 0,
     through(url: string) {
       const target = new URL(url);
       target.hostname = '127.0.0.1';
