@@ -23,6 +23,7 @@ import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
+import { requireUtf8Body } from './http/utf8-body.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
@@ -100,13 +101,18 @@ export function createApp(options: AppOptions): AppRouter {
     }
     await next();
   });
+  app.use('/api/*', requireUtf8Body());
   const authenticate = requireUser(tokens, store.users, { except: PUBLIC_API_PATHS });
   app.use('/api/*', authenticate);
   app.use('/mcp', authenticate);
 
   app.route(
     '/',
-    authRoutes({ users: store.users, tokens, throttle: options.throttle ?? new LoginThrottle() }),
+    authRoutes({
+      users: store.users,
+      tokens,
+      throttle: options.throttle ?? new LoginThrottle(store.database),
+    }),
   );
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));

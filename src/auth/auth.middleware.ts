@@ -7,8 +7,8 @@ import type { TokenService } from './token.service.ts';
 /**
  * Requires `Authorization: Bearer <token>` and puts the verified user's id on
  * the context. A token for a user that has since been deleted is refused; a
- * token from the configured outside sign-in service creates its user row on
- * first sight. Paths in `except` (sign-up, sign-in) pass through.
+ * token from the configured outside sign-in service acts as the user linked
+ * to its (issuer, subject), created on first sight. Paths in `except` (sign-up, sign-in) pass through.
  */
 export function requireUser(
   tokens: TokenService,
@@ -24,13 +24,16 @@ export function requireUser(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw new UnauthorizedError();
     const verified = await tokens.verify(match[1]);
+    let userId: string;
     if (verified.kind === 'external') {
-      await users.ensureExternalUser({ id: verified.userId, email: verified.email });
+      userId = (await users.ensureExternalUser(verified)).id;
     } else if ((await users.getUser(verified.userId)) === null) {
       throw new UnauthorizedError('The account for this token no longer exists');
+    } else {
+      userId = verified.userId;
     }
-    c.set('userId', verified.userId);
-    c.get('logger').setBindings({ userId: verified.userId });
+    c.set('userId', userId);
+    c.get('logger').setBindings({ userId });
     await next();
   };
 }

@@ -128,14 +128,11 @@ export function authRoutes(deps: {
     })
     .openapi(login, async (c) => {
       const body = c.req.valid('json');
-      const key = `${body.email.trim().toLowerCase()}|${clientAddress(c)}`;
-      throttle.check(key);
+      const address = clientAddress(c);
+      await throttle.admit(body.email, address);
       const user = await users.verifyCredentials(body.email, body.password);
-      if (user === null) {
-        throttle.fail(key);
-        throw new UnauthorizedError('Wrong email or password');
-      }
-      throttle.succeed(key);
+      if (user === null) throw new UnauthorizedError('Wrong email or password');
+      await throttle.succeed(body.email, address);
       return c.json(await session(user), 200);
     })
     .openapi(me, async (c) => {

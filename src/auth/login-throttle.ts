@@ -1,61 +1,112 @@
 // Slows password guessing: after a few failed sign-ins for one email from one
 // address, further attempts wait, twice as long after each new failure.
-// Held in memory, so it is per process; a fleet behind a load balancer gets
-// one budget per instance.
+//
+// The state lives in the database (login_failures), so every server instance
+// sharing it shares one budget, and an attempt is claimed before its password
+// is checked, under a row lock: of 40 simultaneous guesses, only the free
+// budget gets as far as the password check. A successful sign-in clears the
+// count. The decision itself is the pure function `decideAttempt`.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { asAuth } from '../db/scope.ts';
+import type { Database } from '../db/schema.ts';
 import { RateLimitedError } from '../errors.ts';
+import * as failures from './login-failure.repository.ts';
 
-const FREE_FAILURES = 5;
-const BASE_DELAY_MS = 1_000;
-const MAX_DELAY_MS = 15 * 60_000;
-const FORGET_AFTER_MS = 60 * 60_000;
-const MAX_ENTRIES = 100_000;
-
-interface Entry {
-  failures: number;
-  blockedUntil: number;
-  lastFailure: number;
+export interface ThrottlePolicy {
+  /** Attempts that never wait. */
+  freeFailures: number;
+  /** The wait after the last free attempt; it doubles with each attempt after. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A count whose last attempt is older than this starts again from zero. */
+  forgetAfterMs: number;
 }
 
+export const DEFAULT_THROTTLE_POLICY: Readonly<ThrottlePolicy> = Object.freeze({
+  freeFailures: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15 * 60_000,
+  forgetAfterMs: 60 * 60_000,
+});
+
+export interface ThrottleState {
+  failures: number;
+  blockedUntil: number;
+  lastFailureAt: number;
+}
+
+export type AttemptDecision =
+  { admitted: true; next: ThrottleState } | { admitted: false; retryAfterSeconds: number };
+
+/** How long attempt number `failures` (1-based) makes the next one wait. */
+export function delayAfter(failures: number, policy: ThrottlePolicy): number {
+  const over = failures - policy.freeFailures;
+  if (over < 0) return 0;
+  return Math.min(policy.baseDelayMs * 2 ** over, policy.maxDelayMs);
+}
+
+/** Whether an attempt at `now` may go ahead, and the state it leaves if so. */
+export function decideAttempt(
+  previous: ThrottleState | undefined,
+  now: number,
+  policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
+): AttemptDecision {
+  if (previous !== undefined && previous.blockedUntil > now) {
+    return {
+      admitted: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((previous.blockedUntil - now) / 1000)),
+    };
+  }
+  const fresh = previous === undefined || now - previous.lastFailureAt >= policy.forgetAfterMs;
+  const count = fresh ? 1 : previous.failures + 1;
+  return {
+    admitted: true,
+    next: { failures: count, blockedUntil: now + delayAfter(count, policy), lastFailureAt: now },
+  };
+}
+
+export function throttleKey(email: string, address: string): Buffer {
+  return createHash('sha256').update(`${email.trim().toLowerCase()}|${address}`).digest();
+}
+
+// One claim in this many also deletes counts nobody has added to for
+// longer than forgetAfterMs, so the table stays as small as the live ones.
+const SWEEP_ONE_IN = 100;
+
 export class LoginThrottle {
-  readonly #entries = new Map<string, Entry>();
-  readonly #now: () => number;
+  readonly #db: Kysely<Database>;
+  readonly #policy: ThrottlePolicy;
 
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
+  constructor(db: Kysely<Database>, policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY) {
+    this.#db = db;
+    this.#policy = policy;
   }
 
-  /** Throws RateLimitedError while `key` must wait. */
-  check(key: string): void {
-    const entry = this.#entries.get(key);
-    const now = this.#now();
-    if (entry === undefined || entry.blockedUntil <= now) return;
-    const seconds = Math.ceil((entry.blockedUntil - now) / 1000);
-    throw new RateLimitedError(
-      `Too many failed sign-ins; try again in ${seconds} second${seconds === 1 ? '' : 's'}`,
-      seconds,
-    );
-  }
-
-  fail(key: string): void {
-    const now = this.#now();
-    const previous = this.#entries.get(key);
-    const failures =
-      previous !== undefined && now - previous.lastFailure < FORGET_AFTER_MS
-        ? previous.failures + 1
-        : 1;
-    const over = failures - FREE_FAILURES + 1;
-    const blockedUntil =
-      over > 0 ? now + Math.min(BASE_DELAY_MS * 2 ** (over - 1), MAX_DELAY_MS) : 0;
-    this.#entries.delete(key);
-    this.#entries.set(key, { failures, blockedUntil, lastFailure: now });
-    // Maps iterate in insertion order: the first key is the stalest.
-    if (this.#entries.size > MAX_ENTRIES) {
-      const stalest = this.#entries.keys().next();
-      if (stalest.done !== true) this.#entries.delete(stalest.value);
+  /** Counts an attempt for this email and address, or throws RateLimitedError while it must wait. */
+  async admit(email: string, address: string): Promise<void> {
+    const key = throttleKey(email, address);
+    const decision = await asAuth(this.#db, async (trx) => {
+      const { state, now } = await failures.lockLoginFailure(trx, key);
+      const outcome = decideAttempt(state, now, this.#policy);
+      if (outcome.admitted) await failures.saveLoginFailure(trx, key, outcome.next);
+      if (Math.random() * SWEEP_ONE_IN < 1) {
+        await failures.deleteLoginFailuresBefore(trx, now - this.#policy.forgetAfterMs);
+      }
+      return outcome;
+    });
+    if (!decision.admitted) {
+      const seconds = decision.retryAfterSeconds;
+      throw new RateLimitedError(
+        `Too many failed sign-ins; try again in ${seconds} second${seconds === 1 ? '' : 's'}`,
+        seconds,
+      );
     }
   }
 
-  succeed(key: string): void {
-    this.#entries.delete(key);
+  /** A sign-in went through: its count starts again. */
+  async succeed(email: string, address: string): Promise<void> {
+    const key = throttleKey(email, address);
+    await asAuth(this.#db, (trx) => failures.deleteLoginFailure(trx, key));
   }
 }

@@ -2,7 +2,6 @@
 // accounts it keeps; it can also accept tokens from another sign-in service,
 // verified by that service's key set (JWKS URL) or a shared secret, taking
 // the user from a configured claim.
-import { createHash } from 'node:crypto';
 import {
   SignJWT,
   createRemoteJWKSet,
@@ -25,21 +24,7 @@ export interface IssuedToken {
 
 export type VerifiedToken =
   | { kind: 'local'; userId: string }
-  | { kind: 'external'; userId: string; email: string | undefined };
-
-/**
- * The users table keys on UUIDs; another service's subject may be any string.
- * A UUID subject is used as it is; anything else maps to a stable name-based
- * UUID (version 5 layout) of issuer and subject.
- */
-export function externalUserId(issuer: string, subject: string): string {
-  if (UUID.test(subject)) return subject.toLowerCase();
-  const hash = createHash('sha1').update(`todochat:${issuer}:${subject}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+  | { kind: 'external'; issuer: string; subject: string; email: string | undefined };
 
 export class TokenService {
   readonly #secret: Uint8Array;
@@ -117,7 +102,8 @@ export class TokenService {
     const email = payload[config.emailClaim];
     return {
       kind: 'external',
-      userId: externalUserId(payload.iss ?? '', subject),
+      issuer: payload.iss ?? '',
+      subject,
       email: typeof email === 'string' ? email : undefined,
     };
   }

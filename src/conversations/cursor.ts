@@ -5,7 +5,9 @@ import { ValidationError } from '../errors.ts';
 
 const MESSAGE_PREFIX = 'm1.';
 const CONVERSATION_PREFIX = 'c1.';
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
+// message.seq is a PostgreSQL integer.
+const MAX_SEQ = 2 ** 31 - 1;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function encode(prefix: string, parts: readonly (string | number)[]): string {
@@ -28,10 +30,28 @@ export function encodeMessageCursor(seq: number): string {
 export function decodeMessageCursor(cursor: string, field: string): number {
   const [seq, ...rest] = decode(MESSAGE_PREFIX, cursor, field);
   const value = Number(seq);
-  if (rest.length > 0 || !Number.isSafeInteger(value) || value < 0 || String(value) !== seq) {
+  if (
+    rest.length > 0 ||
+    !Number.isSafeInteger(value) ||
+    value < 0 ||
+    value > MAX_SEQ ||
+    String(value) !== seq
+  ) {
     throw invalid(field);
   }
   return value;
+}
+
+/**
+ * The shape alone lets `9999-99-99T99:99:99` through to SQL: a timestamp
+ * must also name a real instant, which it does when JavaScript reads it back
+ * unchanged (Date rolls an impossible day or hour over instead of refusing).
+ */
+function isRealTimestamp(text: string): boolean {
+  const millis = TIMESTAMP.exec(text)?.[1];
+  if (millis === undefined || millis.startsWith('0000')) return false;
+  const date = new Date(`${millis}Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === `${millis}Z`;
 }
 
 export interface ConversationPosition {
@@ -50,7 +70,7 @@ export function decodeConversationCursor(cursor: string, field: string): Convers
     rest.length > 0 ||
     updatedAt === undefined ||
     id === undefined ||
-    !TIMESTAMP.test(updatedAt) ||
+    !isRealTimestamp(updatedAt) ||
     !UUID.test(id)
   ) {
     throw invalid(field);

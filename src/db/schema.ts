@@ -11,6 +11,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
 export interface UserTable {
   id: Generated<string>;
   email: string;
+  /** lower(email), generated: what sign-in looks up, through users_email_key. */
+  email_lower: ColumnType<string, never, never>;
   password_hash: string | null;
   next_task_number: Generated<number>;
   created_at: CreatedAt;
@@ -50,9 +52,25 @@ export interface MessageTable {
   created_at: CreatedAt;
 }
 
+export interface LoginFailureTable {
+  key_hash: Uint8Array;
+  failures: number;
+  blocked_until: Date;
+  last_failure_at: Date;
+}
+
+export interface IdentityTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
   conversations: ConversationTable;
   messages: MessageTable;
+  login_failures: LoginFailureTable;
+  identities: IdentityTable;
 }

@@ -136,7 +136,10 @@ export function translateDatabaseError(error: unknown): unknown {
     if (code === '23505') return new ConflictError('That record already exists', options);
     // Writing a row the policies do not allow: to the caller it does not exist.
     if (code === '42501') return new NotFoundError('record', options);
-    if (['22P02', '22P05', '22021', '22001', '22003'].includes(code)) {
+    // Class 22 is "data exception": a value the database could not take
+    // (out of range, bad encoding, an impossible date). Input validation
+    // should have caught it; if it did not, it is still the client's value.
+    if (code.startsWith('22')) {
       return new ValidationError([{ field: 'input', message: 'has an invalid value' }], options);
     }
     if (code === '57014') {

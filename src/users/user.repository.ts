@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AuthTransaction } from '../db/scope.ts';
 import type { UserTable } from '../db/schema.ts';
 import type { User } from './user.ts';
@@ -23,15 +23,41 @@ export async function insertUser(
   return toUser(row);
 }
 
-/** Inserts the user with a chosen id unless one exists; false when it already did. */
 export async function insertUserWithId(
   trx: AuthTransaction,
   values: { id: string; email: string },
-): Promise<boolean> {
-  const result = await trx
+): Promise<User> {
+  const row = await trx
     .insertInto('users')
     .values({ id: values.id, email: values.email, password_hash: null })
-    .onConflict((conflict) => conflict.column('id').doNothing())
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return toUser(row);
+}
+
+export async function findUserByIdentity(
+  trx: AuthTransaction,
+  identity: { issuer: string; subject: string },
+): Promise<User | null> {
+  const row = await trx
+    .selectFrom('identities')
+    .innerJoin('users', 'users.id', 'identities.user_id')
+    .select(['users.id', 'users.email', 'users.created_at', 'users.updated_at'])
+    .where('identities.issuer', '=', identity.issuer)
+    .where('identities.subject', '=', identity.subject)
+    .executeTakeFirst();
+  return row === undefined ? null : toUser(row);
+}
+
+/** Links the identity to the user; false when another call linked it first. */
+export async function insertIdentity(
+  trx: AuthTransaction,
+  values: { issuer: string; subject: string; userId: string },
+): Promise<boolean> {
+  const result = await trx
+    .insertInto('identities')
+    .values({ issuer: values.issuer, subject: values.subject, user_id: values.userId })
+    .onConflict((conflict) => conflict.columns(['issuer', 'subject']).doNothing())
     .executeTakeFirst();
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
@@ -41,7 +67,7 @@ export async function findUserById(trx: AuthTransaction, id: string): Promise<Us
   return row === undefined ? null : toUser(row);
 }
 
-/** Matches the email case-insensitively, through the users_email_key index. */
+/** Matches the email case-insensitively, through the users_email_key index on email_lower. */
 export async function findUserCredentialsByEmail(
   trx: AuthTransaction,
   email: string,
@@ -49,7 +75,7 @@ export async function findUserCredentialsByEmail(
   const row = await trx
     .selectFrom('users')
     .select([...columns, 'password_hash'])
-    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('email_lower', '=', email.toLowerCase())
     .executeTakeFirst();
   return row === undefined ? null : { user: toUser(row), passwordHash: row.password_hash };
 }

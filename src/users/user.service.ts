@@ -1,6 +1,7 @@
 // Accounts: sign-up, look-up, password check, deletion. Runs as the auth
 // role, which may touch the users table and nothing else; deleting a user
 // removes their tasks, conversations and messages by ON DELETE CASCADE.
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError } from '../errors.ts';
@@ -20,6 +21,20 @@ const email = text({ min: 3, max: 320, trim: true }).pipe(
 const password = text({ min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
 
 const newUserSchema = z.object({ email, password: password.optional() });
+const identitySchema = z.object({
+  issuer: text({ max: 2000 }),
+  subject: text({ min: 1, max: 500 }),
+});
+
+export interface ExternalIdentity {
+  /** The other service's `iss`; '' when its tokens carry none. */
+  issuer: string;
+  subject: string;
+  email: string | undefined;
+}
+
+/** Rolls back a user row made for an identity another call linked first. */
+class IdentityLinkedMeanwhile extends Error {}
 const credentialsSchema = z.object({ email, password: z.string() });
 
 export class UserService {
@@ -48,29 +63,38 @@ export class UserService {
   }
 
   /**
-   * The user row for someone who signs in elsewhere, created on first sight.
-   * Their email is kept when it is free; a placeholder stands in when another
-   * account already holds it (or none was given).
+   * The user someone who signs in elsewhere acts as: the one linked to their
+   * (issuer, subject), created with a fresh id on first sight. The subject
+   * never names a local account, whatever it looks like. Their email is kept
+   * when it is free; a placeholder stands in when another account already
+   * holds it (or none was given).
    */
-  async ensureExternalUser(input: { id: string; email: string | undefined }): Promise<User> {
-    const userId = parse(id, input.id, 'userId');
-    const existing = await this.getUser(userId);
+  async ensureExternalUser(input: ExternalIdentity): Promise<User> {
+    const identity = parse(identitySchema, input);
+    const existing = await asAuth(this.#db, (trx) => users.findUserByIdentity(trx, identity));
     if (existing !== null) return existing;
+    const userId = randomUUID();
     const placeholder = `${userId}@external.invalid`;
     const given = email.safeParse(input.email);
     for (const address of given.success ? [given.data, placeholder] : [placeholder]) {
       try {
-        await asAuth(this.#db, (trx) =>
-          users.insertUserWithId(trx, { id: userId, email: address }),
-        );
-        break;
+        const created = await asAuth(this.#db, async (trx) => {
+          const user = await users.insertUserWithId(trx, { id: userId, email: address });
+          if (!(await users.insertIdentity(trx, { ...identity, userId }))) {
+            throw new IdentityLinkedMeanwhile();
+          }
+          return user;
+        });
+        return created;
       } catch (error) {
+        if (error instanceof IdentityLinkedMeanwhile) break;
         if (!isUniqueViolation(error, 'users_email_key') || address === placeholder) throw error;
       }
     }
-    const created = await this.getUser(userId);
-    if (created === null) throw new Error(`user ${userId} vanished right after being created`);
-    return created;
+    // A concurrent first sight linked it (and our user row was rolled back).
+    const linked = await asAuth(this.#db, (trx) => users.findUserByIdentity(trx, identity));
+    if (linked === null) throw new Error('an outside identity vanished right after being linked');
+    return linked;
   }
 
   async getUser(userId: string): Promise<User | null> {

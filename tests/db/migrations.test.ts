@@ -8,9 +8,13 @@ import {
   migrationStatus,
   rollback,
 } from '../../src/db/migrator.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { openStore } from '../../src/store.ts';
 import { testEngines } from '../support/databases.ts';
+
+const MIGRATIONS = Object.keys(migrations).sort();
+const TABLES = ['conversations', 'identities', 'login_failures', 'messages', 'tasks', 'users'];
 
 async function tables(db: Kysely<Database>): Promise<string[]> {
   const result = await sql<{ name: string }>`
@@ -35,25 +39,26 @@ for (const engine of testEngines()) {
         const applied = await migrateToLatest(handle.db);
         assert.deepEqual(
           applied.map((step) => [step.name, step.direction, step.status]),
-          [[latestMigrationName, 'Up', 'Success']],
+          MIGRATIONS.map((name) => [name, 'Up', 'Success']),
         );
-        assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
+        assert.equal(applied.at(-1)?.name, latestMigrationName);
+        assert.deepEqual(await tables(handle.db), TABLES);
         assert.deepEqual(await migrateToLatest(handle.db), []);
 
         const reverted = await rollback(handle.db, 'all');
         assert.deepEqual(
-          reverted.map((step) => step.direction),
-          ['Down'],
+          reverted.map((step) => [step.name, step.direction]),
+          MIGRATIONS.toReversed().map((name) => [name, 'Down']),
         );
         assert.deepEqual(await tables(handle.db), []);
         assert.deepEqual(await functions(handle.db), []);
         assert.deepEqual(
           (await migrationStatus(handle.db)).map((migration) => migration.executedAt),
-          [null],
+          MIGRATIONS.map(() => null),
         );
 
         await migrateToLatest(handle.db);
-        assert.deepEqual(await tables(handle.db), ['conversations', 'messages', 'tasks', 'users']);
+        assert.deepEqual(await tables(handle.db), TABLES);
         const status = await migrationStatus(handle.db);
         assert.ok(status.every((migration) => migration.executedAt instanceof Date));
       } finally {

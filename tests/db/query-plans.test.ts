@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import type { QueryEvent } from '../../src/db/database.ts';
-import { USER_ROLE } from '../../src/db/scope.ts';
+import { AUTH_ROLE, USER_ROLE } from '../../src/db/scope.ts';
 import { encodeMessageCursor } from '../../src/conversations/cursor.ts';
 import { openStore, type Store } from '../../src/store.ts';
 import { testEngines, type TestDatabase } from '../support/databases.ts';
@@ -77,6 +77,9 @@ for (const engine of testEngines()) {
           trx,
         );
         await sql`update users set next_task_number = 501`.execute(trx);
+        // Enough accounts that finding one by email by scanning would show.
+        await sql`insert into users (email)
+          select 'account-' || i || '@example.com' from generate_series(1, 5000) as i`.execute(trx);
       });
       await sql`analyze`.execute(store.database);
     });
@@ -188,6 +191,27 @@ for (const engine of testEngines()) {
       assertIndexed(await plansOf(() => store.tasks.getTask(userId, 250)));
       assertIndexed(await plansOf(() => store.tasks.completeTask(userId, 251)));
       assertIndexed(await plansOf(() => store.tasks.addTask(userId, { title: 'planned' })));
+    });
+
+    it('finds an account by email through users_email_key, under the auth role', async () => {
+      captured = [];
+      await store.users.findUserByEmail('Account-42@Example.com');
+      const lookup = captured.find((event) => /from "users"/.test(event.sql));
+      assert.ok(lookup !== undefined);
+      const result = await store.database.transaction().execute(async (trx) => {
+        await sql`select set_config('role', ${AUTH_ROLE}, true)`.execute(trx);
+        return trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(
+          CompiledQuery.raw(`explain (format json) ${lookup.sql}`, [...lookup.parameters]),
+        );
+      });
+      const raw = result.rows[0]?.['QUERY PLAN'];
+      const parsed = typeof raw === 'string' ? (JSON.parse(raw) as [{ Plan: PlanNode }]) : raw;
+      assert.ok(parsed !== undefined);
+      const nodes = flatten(parsed[0].Plan);
+      assert.ok(
+        nodes.some((node) => node['Index Name'] === 'users_email_key'),
+        describePlan(nodes),
+      );
     });
   });
 }

@@ -1,6 +1,7 @@
 // Isolation is the database's job, not the service's: these tests bypass the
 // service and send raw SQL under the same role and setting it uses.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { before, it } from 'node:test';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { USER_ROLE, AUTH_ROLE } from '../../src/db/scope.ts';
@@ -10,6 +11,41 @@ import { describeStore } from '../support/databases.ts';
 import { createUser } from '../support/fixtures.ts';
 
 const TABLES = ['users', 'tasks', 'conversations', 'messages'] as const;
+const ALL_TABLES = [...TABLES, 'login_failures', 'identities'] as const;
+
+class RolledBack extends Error {}
+
+/**
+ * Runs `work` as the schema's owner the way a managed server (Neon, RDS) has
+ * it: a role that is no superuser, owns every table, and is a member of both
+ * roles it switches to. Tests connect as a superuser, which row-level
+ * security never applies to, so this builds such an owner inside a
+ * transaction that is rolled back afterwards, leaving no role behind.
+ */
+async function asOwnerWithoutSwitch(
+  db: Kysely<Database>,
+  userId: string | null,
+  work: (trx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  const owner = `todochat_probe_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql.raw(`create role ${owner} nologin`).execute(trx);
+      await sql.raw(`grant ${USER_ROLE}, ${AUTH_ROLE} to ${owner}`).execute(trx);
+      for (const table of ALL_TABLES) {
+        await sql.raw(`alter table ${table} owner to ${owner}`).execute(trx);
+      }
+      await sql`select set_config('role', ${owner}, true)`.execute(trx);
+      if (userId !== null) {
+        await sql`select set_config('app.user_id', ${userId}, true)`.execute(trx);
+      }
+      await work(trx);
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  }
+}
 
 async function as<T>(
   db: Kysely<Database>,
@@ -156,5 +192,38 @@ describeStore('row-level security', (ctx) => {
       ),
       /permission denied/,
     );
+  });
+
+  it('shows the owner no row of any table without the role switch, though it is a member of both roles', async () => {
+    await asOwnerWithoutSwitch(ctx.store.database, null, async (trx) => {
+      const who = await sql<{ superuser: boolean }>`
+        select rolsuper as superuser from pg_roles where rolname = current_user`.execute(trx);
+      assert.equal(who.rows[0]?.superuser, false);
+      for (const table of ALL_TABLES) assert.equal(await count(trx, table), 0, table);
+    });
+  });
+
+  it("shows the owner none of a user's rows with app.user_id set but no role switch", async () => {
+    await asOwnerWithoutSwitch(ctx.store.database, alice.id, async (trx) => {
+      for (const table of ALL_TABLES) assert.equal(await count(trx, table), 0, table);
+      const updated = await sql`update tasks set completed = true`.execute(trx);
+      assert.equal(affected(updated), 0n);
+      await assert.rejects(
+        sql`insert into tasks (user_id, number, title) values (${alice.id}, 99, 'planted')`.execute(
+          trx,
+        ),
+        /row-level security/,
+      );
+    });
+  });
+
+  it('still lets that owner work once it switches role', async () => {
+    await asOwnerWithoutSwitch(ctx.store.database, alice.id, async (trx) => {
+      await sql`select set_config('role', ${USER_ROLE}, true)`.execute(trx);
+      assert.equal(await count(trx, 'messages'), 1);
+      assert.equal(await count(trx, 'users'), 1);
+      await sql`select set_config('role', ${AUTH_ROLE}, true)`.execute(trx);
+      assert.ok((await count(trx, 'users')) >= 2);
+    });
   });
 });

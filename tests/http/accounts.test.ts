@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SignJWT } from 'jose';
 import { sql } from 'kysely';
-import { externalUserId } from '../../src/auth/token.service.ts';
 import { describeStore } from '../support/databases.ts';
 import { PASSWORD } from '../support/fixtures.ts';
 import { Client, createTestApp, json, signUp } from '../support/http.ts';
@@ -142,11 +141,8 @@ describeStore('HTTP accounts', (ctx) => {
     const client = new Client(app, token);
     const me = await client.get('/api/me');
     assert.equal(me.status, 200);
-    const expectedId = externalUserId('https://auth.example.com', 'user_2xYzExternal');
-    assert.deepEqual(
-      { id: json(me).id, email: json(me).email },
-      { id: expectedId, email: 'outside@example.com' },
-    );
+    assert.equal(json(me).email, 'outside@example.com');
+    assert.deepEqual((await client.get('/api/me')).body, me.body);
     const task = await client.post('/api/tasks', { title: 'from outside' });
     assert.equal(task.status, 201);
     // Signed with another secret: refused.
@@ -157,5 +153,38 @@ describeStore('HTTP accounts', (ctx) => {
       .setAudience('todochat')
       .sign(new TextEncoder().encode('x'.repeat(40)));
     assert.equal((await new Client(app, forged).get('/api/me')).status, 401);
+  });
+
+  it("does not let an outside token whose subject is a local account's id act as that account", async () => {
+    const shared = 'a-shared-secret-of-at-least-thirty-two-characters';
+    const { app } = createTestApp(ctx.store, {
+      external: {
+        jwksUrl: undefined,
+        secret: shared,
+        issuer: 'https://auth.example.com',
+        audience: 'todochat',
+        userIdClaim: 'sub',
+        emailClaim: 'email',
+      },
+    });
+    const victim = await signUp(app);
+    await victim.client.post('/api/tasks', { title: 'the victim task' });
+    const token = await new SignJWT({ email: victim.email })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(victim.userId)
+      .setIssuer('https://auth.example.com')
+      .setAudience('todochat')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(shared));
+    const attacker = new Client(app, token);
+    const me = json<{ id: string; email: string }>(await attacker.get('/api/me'));
+    assert.notEqual(me.id, victim.userId);
+    assert.notEqual(me.email, victim.email);
+    assert.deepEqual(json<{ tasks: unknown[] }>(await attacker.get('/api/tasks')).tasks, []);
+    const victims = json<{ tasks: { title: string }[] }>(await victim.client.get('/api/tasks'));
+    assert.deepEqual(
+      victims.tasks.map((task) => task.title),
+      ['the victim task'],
+    );
   });
 });

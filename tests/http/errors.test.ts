@@ -28,6 +28,72 @@ describeStore('HTTP errors', (ctx) => {
     assert.equal(errorOf(reply).code, 'malformed_request');
   });
 
+  it('answers forged cursors with 422 naming the cursor, never a 500', async () => {
+    const { app } = createTestApp(ctx.store);
+    const { client } = await signUp(app);
+    const { id } = json<{ id: string }>(await client.post('/api/chat/conversations'));
+    const forge = (prefix: string, text: string) =>
+      encodeURIComponent(prefix + Buffer.from(text).toString('base64url'));
+    const cases: [string, string][] = [
+      [
+        `/api/chat/conversations?cursor=${forge('c1.', `9999-99-99T99:99:99.999999Z|${id}`)}`,
+        'cursor',
+      ],
+      [
+        `/api/chat/conversations?cursor=${forge('c1.', `2026-02-30T00:00:00.000000Z|${id}`)}`,
+        'cursor',
+      ],
+      [`/api/chat/conversations/${id}/messages?before=${forge('m1.', '2147483648')}`, 'before'],
+      [`/api/chat/conversations/${id}/messages?after=${forge('m1.', '99999999999')}`, 'after'],
+    ];
+    for (const [path, field] of cases) {
+      const reply = await client.get(path);
+      assert.equal(reply.status, 422, path);
+      assert.equal(errorOf(reply).code, 'validation_failed');
+      assert.equal(errorOf(reply).details?.issues?.[0]?.field, field);
+    }
+  });
+
+  it('answers a JSON body that is not valid UTF-8 with 400 malformed_request, storing nothing', async () => {
+    const { app } = createTestApp(ctx.store);
+    const { client, token, userId } = await signUp(app);
+    const { id } = json<{ id: string }>(await client.post('/api/chat/conversations'));
+    const invalid = [
+      Buffer.from([0xc3, 0x28]), // a lead byte without its continuation
+      Buffer.from([0xff]),
+      Buffer.from([0xed, 0xa0, 0x80]), // an encoded surrogate
+      Buffer.from([0xc0, 0xaf]), // an overlong encoding
+    ];
+    for (const bad of invalid) {
+      const body = Buffer.concat([
+        Buffer.from('{"role":"user","content":"caf'),
+        bad,
+        Buffer.from('"}'),
+      ]);
+      for (const path of [`/api/chat/conversations/${id}/messages`, '/api/tasks']) {
+        const response = await app.request(path, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body,
+        });
+        assert.equal(response.status, 400, path);
+        const reply = (await response.json()) as { error: { code: string; message: string } };
+        assert.equal(reply.error.code, 'malformed_request');
+        assert.match(reply.error.message, /UTF-8/);
+      }
+    }
+    const history = await ctx.store.conversations.getConversationHistory(userId, id);
+    assert.deepEqual(history.messages, []);
+    assert.deepEqual(await ctx.store.tasks.listTasks(userId), []);
+    // Valid multi-byte text still goes through unchanged.
+    const saved = await client.post(`/api/chat/conversations/${id}/messages`, {
+      role: 'user',
+      content: 'café ☕ 𝄞',
+    });
+    assert.equal(saved.status, 201);
+    assert.equal(json<{ content: string }>(saved).content, 'café ☕ 𝄞');
+  });
+
   it('answers a body that is not JSON with 415 unsupported_media_type', async () => {
     const { app } = createTestApp(ctx.store);
     const { client } = await signUp(app);

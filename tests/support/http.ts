@@ -2,7 +2,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { createApp, type AppOptions } from '../../src/app.ts';
-import { LoginThrottle } from '../../src/auth/login-throttle.ts';
 import { TokenService } from '../../src/auth/token.service.ts';
 import type { ExternalAuthConfig } from '../../src/config.ts';
 import type { AppRouter } from '../../src/http/app-env.ts';
@@ -31,7 +30,6 @@ export function createTestApp(
     store,
     tokens,
     logger: pino({ level: 'silent' }),
-    throttle: new LoginThrottle(),
     ...options,
   });
   return { app, tokens, secret };

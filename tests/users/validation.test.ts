@@ -96,11 +96,15 @@ describeStore('UserService bad input', (ctx) => {
     );
   });
 
-  it('ensureExternalUser refuses a malformed id with a ValidationError naming userId', async () => {
+  it('ensureExternalUser refuses an oversized subject with a ValidationError naming subject', async () => {
     const before = await userCount();
     await assert.rejects(
-      users().ensureExternalUser({ id: 'auth0|12345', email: uniqueEmail() }),
-      validationFailure('userId'),
+      users().ensureExternalUser({
+        issuer: 'https://a.example',
+        subject: 'x'.repeat(501),
+        email: uniqueEmail(),
+      }),
+      validationFailure('subject'),
     );
     assert.equal(await userCount(), before);
   });
