@@ -66,6 +66,27 @@ export interface IdentityTable {
   created_at: CreatedAt;
 }
 
+export interface ChatTurnTable {
+  user_id: string;
+  user_message_id: string;
+  conversation_id: string;
+  state: Generated<'running' | 'done' | 'failed'>;
+  attempt: Generated<number>;
+  lease_until: Date;
+  stop_requested: Generated<boolean>;
+  reply_id: string | null;
+  error: ColumnType<JsonObject | null, string | null, string | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChatRateCounterTable {
+  user_id: string;
+  window_seconds: number;
+  window_start: Date;
+  count: number;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
@@ -73,4 +94,6 @@ export interface Database {
   messages: MessageTable;
   login_failures: LoginFailureTable;
   identities: IdentityTable;
+  chat_turns: ChatTurnTable;
+  chat_rate_counters: ChatRateCounterTable;
 }

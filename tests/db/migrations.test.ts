@@ -14,7 +14,16 @@ import { openStore } from '../../src/store.ts';
 import { testEngines } from '../support/databases.ts';
 
 const MIGRATIONS = Object.keys(migrations).sort();
-const TABLES = ['conversations', 'identities', 'login_failures', 'messages', 'tasks', 'users'];
+const TABLES = [
+  'chat_rate_counters',
+  'chat_turns',
+  'conversations',
+  'identities',
+  'login_failures',
+  'messages',
+  'tasks',
+  'users',
+];
 
 async function tables(db: Kysely<Database>): Promise<string[]> {
   const result = await sql<{ name: string }>`

@@ -10,7 +10,14 @@ import type { User } from '../../src/users/user.ts';
 import { describeStore } from '../support/databases.ts';
 import { createUser } from '../support/fixtures.ts';
 
-const TABLES = ['users', 'tasks', 'conversations', 'messages'] as const;
+const TABLES = [
+  'users',
+  'tasks',
+  'conversations',
+  'messages',
+  'chat_turns',
+  'chat_rate_counters',
+] as const;
 const ALL_TABLES = [...TABLES, 'login_failures', 'identities'] as const;
 
 class RolledBack extends Error {}

@@ -18,6 +18,8 @@ const USERS = 4;
 const APPENDS_PER_WRITER = 8;
 const postgres = testEngines().find((engine) => engine.name === 'postgres');
 const TOKEN_SECRET = randomBytes(32).toString('hex');
+/** Model turns a user may start per minute, counted by all instances together. */
+const TURNS_PER_MINUTE = 8;
 
 interface Instance {
   readonly url: string;
@@ -34,6 +36,8 @@ function startInstance(databaseUrl: string): Promise<Instance> {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      CHAT_RATE_PER_MINUTE: String(TURNS_PER_MINUTE),
+      CHAT_RATE_EXEMPT_BUILTIN: 'false',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -271,6 +275,72 @@ if (postgres === undefined) {
         );
       },
     );
+
+    it(
+      'runs a turn once when the same key reaches every instance at once',
+      { timeout: 60_000 },
+      async () => {
+        const credentials = { email: uniqueEmail('race'), password: PASSWORD };
+        const registered = await call(on(0), 'POST', '/api/auth/register', { body: credentials });
+        const token = registered.body.access_token as string;
+        const copies = await Promise.all(
+          Array.from({ length: INSTANCES * 2 }, (_, n) =>
+            call(on(n), 'POST', '/api/chat', {
+              token,
+              body: { message: 'add a task to buy oranges' },
+              headers: { 'Idempotency-Key': 'one-turn' },
+            }),
+          ),
+        );
+        assert.deepEqual(
+          copies.map((reply) => reply.status),
+          copies.map(() => 200),
+          JSON.stringify(copies.map((reply) => reply.body)),
+        );
+        assert.equal(new Set(copies.map((reply) => reply.body.assistant_message_id)).size, 1);
+        const tasks = await call(on(1), 'GET', '/api/tasks', { token });
+        assert.deepEqual(
+          (tasks.body.tasks as { title: string }[]).map((task) => task.title),
+          ['buy oranges'],
+        );
+        const conversation = copies[0]?.body.conversation_id as string;
+        const history = await call(
+          on(2),
+          'GET',
+          `/api/chat/conversations/${conversation}/messages`,
+          {
+            token,
+          },
+        );
+        assert.equal((history.body.messages as unknown[]).length, 2);
+      },
+    );
+
+    it('holds the chat limit across instances', { timeout: 90_000 }, async () => {
+      // The limit counts in windows of a calendar minute: start well inside one.
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 45_000) await sleep(61_000 - intoMinute);
+      const credentials = { email: uniqueEmail('limit'), password: PASSWORD };
+      const registered = await call(on(0), 'POST', '/api/auth/register', { body: credentials });
+      const token = registered.body.access_token as string;
+      const replies = await Promise.all(
+        Array.from({ length: TURNS_PER_MINUTE + 4 }, (_, n) =>
+          call(on(n), 'POST', '/api/chat', {
+            token,
+            body: { message: `add a task to buy item ${String(n)}` },
+            headers: { 'Idempotency-Key': `limit-${String(n)}` },
+          }),
+        ),
+      );
+      const statuses = replies.map((reply) => reply.status).sort();
+      assert.deepEqual(statuses, [
+        ...Array.from({ length: TURNS_PER_MINUTE }, () => 200),
+        ...Array.from({ length: 4 }, () => 429),
+      ]);
+      for (const reply of replies.filter((candidate) => candidate.status === 429)) {
+        assert.equal((reply.body.error as { code: string }).code, 'rate_limited');
+      }
+    });
 
     it(
       'throttles sign-in guesses spread across instances as one',

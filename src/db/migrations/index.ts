@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './0001_initial_schema.ts';
 import * as hardening from './0002_hardening.ts';
+import * as chatTurns from './0003_chat_turns.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial_schema': initialSchema,
   '0002_hardening': hardening,
+  '0003_chat_turns': chatTurns,
 };
