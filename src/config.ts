@@ -33,6 +33,27 @@ const flag = (fallback: boolean) =>
       .transform((value) => value === 'true' || value === '1'),
   );
 
+/** How long a client may take, and how many may be connected at once. */
+export interface HttpLimits {
+  /** To send the request line and headers. */
+  headersTimeoutMs: number;
+  /** To send the whole request, body included. */
+  requestTimeoutMs: number;
+  /** A kept-alive connection with no request in flight is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive. */
+  maxConnections: number;
+}
+
+// Node's own defaults (60 s for headers, 300 s for a request) let a few
+// hundred slow clients hold sockets for minutes.
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+});
+
 const schema = z.object({
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
@@ -55,6 +76,13 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_POOL.connectionTimeoutMs),
   DATABASE_IDLE_TIMEOUT_MS: milliseconds(DEFAULT_POOL.idleTimeoutMs),
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_POOL.statementTimeoutMs),
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_HTTP_LIMITS.headersTimeoutMs),
+  HTTP_REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_HTTP_LIMITS.requestTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs),
+  HTTP_MAX_CONNECTIONS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_HTTP_LIMITS.maxConnections),
+  ),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   LOG_LEVEL: z.preprocess(
@@ -147,6 +175,7 @@ export interface Config {
   readonly pool: Readonly<PoolSettings>;
   readonly port: number;
   readonly host: string;
+  readonly http: Readonly<HttpLimits>;
   readonly logLevel: LogLevel;
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
@@ -176,6 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = result.data;
   if (values.AUTH_JWKS_URL !== undefined && values.AUTH_JWT_SECRET !== undefined) {
     throw new ConfigError(['AUTH_JWKS_URL, AUTH_JWT_SECRET: set one of them, not both']);
+  }
+  if (values.HTTP_HEADERS_TIMEOUT_MS > values.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([
+      'HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    ]);
   }
   const external = values.AUTH_JWKS_URL ?? values.AUTH_JWT_SECRET;
   if (
@@ -208,6 +242,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     port: values.PORT,
     host: values.HOST,
+    http: Object.freeze({
+      headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: values.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: values.HTTP_MAX_CONNECTIONS,
+    }),
     logLevel: values.LOG_LEVEL,
     corsOrigins: Object.freeze(values.CORS_ORIGINS),
     bodyLimitBytes: values.BODY_LIMIT_BYTES,

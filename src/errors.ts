@@ -100,6 +100,9 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** A bearer token was sent but cannot be used: malformed, forged, expired, or its user is gone. */
+export class InvalidTokenError extends UnauthorizedError {}
+
 export class RateLimitedError extends AppError {
   readonly retryAfterSeconds: number;
 

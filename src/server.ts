@@ -58,9 +58,26 @@ export async function startServer(
 
   let server: ServerType | undefined;
   const address = await new Promise<{ address: string; port: number }>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-      resolve(info);
-    });
+    const limits = config.http;
+    server = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        serverOptions: {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // Node enforces the two timeouts above only when it sweeps its
+          // connections (every 30 s by default), so sweep more often.
+          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+        },
+      },
+      (info) => {
+        resolve(info);
+      },
+    );
+    server.maxConnections = limits.maxConnections;
     server.once('error', reject);
   }).catch(async (error: unknown) => {
     await store.close();

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { UnauthorizedError } from '../errors.ts';
+import { InvalidTokenError, UnauthorizedError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { UserService } from '../users/user.service.ts';
 import type { TokenService } from './token.service.ts';
@@ -28,7 +28,7 @@ export function requireUser(
     if (verified.kind === 'external') {
       userId = (await users.ensureExternalUser(verified)).id;
     } else if ((await users.getUser(verified.userId)) === null) {
-      throw new UnauthorizedError('The account for this token no longer exists');
+      throw new InvalidTokenError('The account for this token no longer exists');
     } else {
       userId = verified.userId;
     }

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { UnauthorizedError } from '../errors.ts';
+import { InvalidTokenError, UnauthorizedError } from '../errors.ts';
 import type { AppEnv, AppRouter } from '../http/app-env.ts';
 import {
   bearerSecurity,
@@ -137,7 +137,7 @@ export function authRoutes(deps: {
     })
     .openapi(me, async (c) => {
       const user = await users.getUser(c.get('userId'));
-      if (user === null) throw new UnauthorizedError('The account for this token no longer exists');
+      if (user === null) throw new InvalidTokenError('The account for this token no longer exists');
       return c.json(toUserJson(user), 200);
     });
 }

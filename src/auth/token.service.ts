@@ -11,7 +11,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { ExternalAuthConfig } from '../config.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { InvalidTokenError } from '../errors.ts';
 
 const ISSUER = 'todochat';
 const AUDIENCE = 'todochat-api';
@@ -63,13 +63,13 @@ export class TokenService {
     try {
       issuer = decodeJwt(token).iss;
     } catch {
-      throw new UnauthorizedError('The access token is malformed; sign in again');
+      throw new InvalidTokenError('The access token is malformed; sign in again');
     }
     if (issuer === ISSUER) return this.#verifyLocal(token);
     if (this.#external !== undefined && this.#externalKey !== undefined) {
       return this.#verifyExternal(token, this.#external, this.#externalKey);
     }
-    throw new UnauthorizedError('The access token was not issued by this server; sign in again');
+    throw new InvalidTokenError('The access token was not issued by this server; sign in again');
   }
 
   async #verifyLocal(token: string): Promise<VerifiedToken> {
@@ -81,7 +81,7 @@ export class TokenService {
       }),
     );
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
-      throw new UnauthorizedError('The access token names no user; sign in again');
+      throw new InvalidTokenError('The access token names no user; sign in again');
     }
     return { kind: 'local', userId: payload.sub };
   }
@@ -97,7 +97,7 @@ export class TokenService {
     );
     const subject = payload[config.userIdClaim];
     if (typeof subject !== 'string' || subject === '') {
-      throw new UnauthorizedError(`The access token has no '${config.userIdClaim}' claim`);
+      throw new InvalidTokenError(`The access token has no '${config.userIdClaim}' claim`);
     }
     const email = payload[config.emailClaim];
     return {
@@ -114,7 +114,7 @@ async function verified(check: () => Promise<{ payload: JWTPayload }>): Promise<
     return (await check()).payload;
   } catch (error) {
     const expired = (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED';
-    throw new UnauthorizedError(
+    throw new InvalidTokenError(
       expired
         ? 'The access token has expired; sign in again'
         : 'The access token is invalid; sign in again',

@@ -5,7 +5,13 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, RateLimitedError, ValidationError, type ErrorCode } from '../errors.ts';
+import {
+  AppError,
+  InvalidTokenError,
+  RateLimitedError,
+  ValidationError,
+  type ErrorCode,
+} from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -102,6 +108,14 @@ export function describeError(c: Context<AppEnv>, thrown: unknown): DescribedErr
   const headers: Record<string, string> = {};
   if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
   if (status === 503) headers['Retry-After'] = String(RETRY_AFTER_UNAVAILABLE_SECONDS);
+  // RFC 6750: a 401 says how to authenticate. MCP clients read a bare 401 as
+  // the start of an OAuth flow; this tells them a bearer token is what is missing.
+  if (status === 401) {
+    headers['WWW-Authenticate'] =
+      error instanceof InvalidTokenError
+        ? 'Bearer realm="todochat", error="invalid_token"'
+        : 'Bearer realm="todochat"';
+  }
   const message =
     error.code === 'migration_failed'
       ? `The database schema could not be brought up to date; the request id is ${c.get('requestId')}`

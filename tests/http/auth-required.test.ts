@@ -18,10 +18,14 @@ const PROTECTED: [string, string][] = [
   ['GET', '/api/tasks/1'],
   ['PATCH', '/api/tasks/1'],
   ['DELETE', '/api/tasks/1'],
+  ['POST', '/mcp'],
 ];
 
+const CHALLENGE = 'Bearer realm="todochat"';
+const INVALID_TOKEN = 'Bearer realm="todochat", error="invalid_token"';
+
 describeStore('HTTP authentication', (ctx) => {
-  async function statusesWith(client: Client): Promise<number[]> {
+  async function statusesWith(client: Client, challenge: string): Promise<number[]> {
     const statuses: number[] = [];
     for (const [method, path] of PROTECTED) {
       const body = method === 'GET' || method === 'DELETE' ? undefined : {};
@@ -31,6 +35,7 @@ describeStore('HTTP authentication', (ctx) => {
         'unauthorized',
         `${method} ${path}`,
       );
+      assert.equal(reply.headers.get('WWW-Authenticate'), challenge, `${method} ${path}`);
       statuses.push(reply.status);
     }
     return statuses;
@@ -39,7 +44,7 @@ describeStore('HTTP authentication', (ctx) => {
   it('answers 401 on every protected route without a token', async () => {
     const { app } = createTestApp(ctx.store);
     assert.deepEqual(
-      await statusesWith(new Client(app)),
+      await statusesWith(new Client(app), CHALLENGE),
       PROTECTED.map(() => 401),
     );
   });
@@ -56,10 +61,12 @@ describeStore('HTTP authentication', (ctx) => {
       JSON.stringify({ ...claims, sub: '00000000-0000-4000-8000-000000000000' }),
     ).toString('base64url');
     assert.deepEqual(
-      await statusesWith(new Client(app, `${header}.${forged}.${signature}`)),
+      await statusesWith(new Client(app, `${header}.${forged}.${signature}`), INVALID_TOKEN),
       PROTECTED.map(() => 401),
     );
-    assert.equal((await new Client(app, 'not-a-jwt').get('/api/me')).status, 401);
+    const garbage = await new Client(app, 'not-a-jwt').get('/api/me');
+    assert.equal(garbage.status, 401);
+    assert.equal(garbage.headers.get('WWW-Authenticate'), INVALID_TOKEN);
   });
 
   it('answers 401 to an expired token, saying so', async () => {
@@ -75,6 +82,7 @@ describeStore('HTTP authentication', (ctx) => {
       .sign(new TextEncoder().encode(test.secret));
     const reply = await new Client(test.app, expired).get('/api/me');
     assert.equal(reply.status, 401);
+    assert.equal(reply.headers.get('WWW-Authenticate'), INVALID_TOKEN);
     assert.match(json<{ error: { message: string } }>(reply).error.message, /expired/);
   });
 
@@ -82,6 +90,19 @@ describeStore('HTTP authentication', (ctx) => {
     const { app } = createTestApp(ctx.store);
     const user = await signUp(app);
     await ctx.store.users.deleteUser(user.userId);
-    assert.equal((await user.client.get('/api/me')).status, 401);
+    const reply = await user.client.get('/api/me');
+    assert.equal(reply.status, 401);
+    assert.equal(reply.headers.get('WWW-Authenticate'), INVALID_TOKEN);
+  });
+
+  it('challenges a wrong password with Bearer but no invalid_token', async () => {
+    const { app } = createTestApp(ctx.store);
+    const user = await signUp(app);
+    const reply = await new Client(app).post('/api/auth/login', {
+      email: user.email,
+      password: 'not the password',
+    });
+    assert.equal(reply.status, 401);
+    assert.equal(reply.headers.get('WWW-Authenticate'), CHALLENGE);
   });
 });

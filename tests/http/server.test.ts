@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
@@ -27,6 +28,22 @@ async function call(
     status: response.status,
     body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
   };
+}
+
+/** Opens a socket to `url`, writes `data`, and resolves with when the server closed it (ms). */
+function slowClient(url: string, data: string): { socket: Socket; closed: Promise<number> } {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => undefined);
+  socket.on('connect', () => socket.write(data));
+  socket.resume();
+  const closed = new Promise<number>((resolve) => {
+    socket.on('close', () => {
+      resolve(Date.now() - started);
+    });
+  });
+  return { socket, closed };
 }
 
 describe('the HTTP server', () => {
@@ -86,6 +103,46 @@ describe('the HTTP server', () => {
       await assert.rejects(startServer(config, createLogger(config)), { code: 'store_locked' });
     } finally {
       await first.close();
+    }
+  });
+
+  it('closes slow-header, slow-body and idle sockets after its timeouts, and caps connections', async () => {
+    const config = loadConfig({
+      TODOCHAT_DATA_DIR: join(root, 'slow'),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      HTTP_HEADERS_TIMEOUT_MS: '500',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '500',
+      HTTP_MAX_CONNECTIONS: '20',
+    });
+    const server = await startServer(config, createLogger(config));
+    try {
+      const slowHeaders = Array.from({ length: 10 }, () =>
+        slowClient(server.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\n'),
+      );
+      const slowBody = slowClient(
+        server.url,
+        'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      );
+      const idle = slowClient(server.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      // Past the cap, a connection is closed as soon as it arrives.
+      const extra = Array.from({ length: 12 }, () => slowClient(server.url, ''));
+      const waits = await Promise.all([
+        ...slowHeaders.map((client) => client.closed),
+        slowBody.closed,
+        idle.closed,
+      ]);
+      // Each timeout is enforced by a sweep up to a second late, on a busy machine later still.
+      for (const ms of waits) assert.ok(ms < 5_000, `closed after ${ms} ms`);
+      // The slow sockets would also be closed by the header timeout, but not
+      // before 500 ms: those past the cap go at once. 24 sockets, cap 20.
+      const extraWaits = await Promise.all(extra.map((client) => client.closed));
+      const refused = extraWaits.filter((ms) => ms < 400).length;
+      assert.ok(refused >= 4, `closed at once: ${refused} (${extraWaits.join(', ')} ms)`);
+      assert.equal((await call(`${server.url}/healthz`)).status, 200);
+    } finally {
+      await server.close();
     }
   });
 });
