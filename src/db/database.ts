@@ -182,7 +182,7 @@ class TimedPostgresDriver extends PostgresDriver {
     connection: DatabaseConnection,
     settings: TransactionSettings,
   ): Promise<void> {
-    const start = ['start transaction'];
+    const start = ['begin'];
     if (settings.isolationLevel !== undefined) {
       start.push(`isolation level ${settings.isolationLevel}`);
     }
