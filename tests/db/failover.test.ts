@@ -121,6 +121,7 @@ if (unavailable !== undefined) {
         const unavailableReplies: { at: number; retryAfter: string | null }[] = [];
         const unexpected: string[] = [];
         let running = true;
+        let dropped = 0;
         // Each writer retries one message (same Idempotency-Key) until it is
         // acknowledged, then moves on: a retry after an unanswered commit must
         // not save it twice.
@@ -134,8 +135,14 @@ if (unavailable !== undefined) {
                 { role: 'user', content: key },
                 token,
               ).catch(() => undefined);
-              const status = response?.status;
-              await response?.text();
+              if (response === undefined) {
+                // No answer at all (a dropped connection) acknowledges nothing: retry.
+                dropped++;
+                await sleep(50);
+                continue;
+              }
+              const status = response.status;
+              await response.text();
               if (status === 201 || status === 200) {
                 acks.push({ key, conversation, at: Date.now() });
                 break;
@@ -143,7 +150,7 @@ if (unavailable !== undefined) {
               if (status === 503) {
                 unavailableReplies.push({
                   at: Date.now(),
-                  retryAfter: response?.headers.get('Retry-After') ?? null,
+                  retryAfter: response.headers.get('Retry-After'),
                 });
               } else {
                 unexpected.push(`${key}: ${String(status)}`);
@@ -169,7 +176,7 @@ if (unavailable !== undefined) {
         const firstAfter = acks.find((ack) => ack.at > crashedAt)?.at ?? Number.NaN;
         const outageMs = firstAfter - crashedAt;
         t.diagnostic(
-          `outage ${String(outageMs)} ms from the crash to the first acknowledged append (promotion took ${String(promotedAt - crashedAt)} ms); ${String(unavailableReplies.length)} replies of 503; ${String(before)} appends before, ${String(acks.length - before)} after`,
+          `outage ${String(outageMs)} ms from the crash to the first acknowledged append (promotion took ${String(promotedAt - crashedAt)} ms); ${String(unavailableReplies.length)} replies of 503, ${String(dropped)} dropped connections; ${String(before)} appends before, ${String(acks.length - before)} after`,
         );
         assert.deepEqual(unexpected, []);
         assert.ok(unavailableReplies.length > 0, 'the crash went unnoticed');
