@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ChatModelConfig } from './chat/chat-model.ts';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat/chat.service.ts';
+import { parseConnectionString } from './db/connection-string.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_POOL, type PoolSettings } from './db/database.ts';
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -56,7 +57,14 @@ const schema = z.object({
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
     z
-      .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+      .string()
+      .superRefine((url, context) => {
+        try {
+          parseConnectionString(url);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
       .optional(),
   ),
   TODOCHAT_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_DATA_DIR)),
@@ -67,6 +75,7 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_POOL.connectionTimeoutMs),
   DATABASE_IDLE_TIMEOUT_MS: milliseconds(DEFAULT_POOL.idleTimeoutMs),
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_POOL.statementTimeoutMs),
+  DATABASE_PREPARED_STATEMENTS: flag(DEFAULT_POOL.preparedStatements),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_HTTP_LIMITS.headersTimeoutMs),
   HTTP_REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_HTTP_LIMITS.requestTimeoutMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs),
@@ -233,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
       idleTimeoutMs: values.DATABASE_IDLE_TIMEOUT_MS,
       statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+      preparedStatements: values.DATABASE_PREPARED_STATEMENTS,
     }),
     port: values.PORT,
     host: values.HOST,

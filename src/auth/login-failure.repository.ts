@@ -27,7 +27,9 @@ export async function lockLoginFailure(
       'failures',
       sql<number>`(extract(epoch from blocked_until) * 1000)::float8`.as('blocked_until_ms'),
       sql<number>`(extract(epoch from last_failure_at) * 1000)::float8`.as('last_failure_ms'),
-      sql<number>`(extract(epoch from now()) * 1000)::float8`.as('now_ms'),
+      // clock_timestamp(), not now(): the time once the lock is held, not
+      // when the transaction began (possibly before a queued attempt).
+      sql<number>`(extract(epoch from clock_timestamp()) * 1000)::float8`.as('now_ms'),
     ])
     .where('key_hash', '=', keyHash)
     .forUpdate()

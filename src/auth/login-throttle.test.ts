@@ -62,6 +62,12 @@ describe('decideAttempt', () => {
     });
   });
 
+  it('never blocks within the free budget, even when its clock reads earlier than the last attempt', () => {
+    const state = { failures: 4, blockedUntil: now + 5, lastFailureAt: now + 5 };
+    const decision = decideAttempt(state, now);
+    assert.equal(decision.admitted, true);
+  });
+
   it('forgets a count whose last attempt is older than forgetAfterMs', () => {
     const state = { failures: 9, blockedUntil: now, lastFailureAt: now };
     const later = now + policy.forgetAfterMs;

@@ -52,7 +52,14 @@ export function decideAttempt(
   now: number,
   policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
 ): AttemptDecision {
-  if (previous !== undefined && previous.blockedUntil > now) {
+  // Only a spent budget blocks. Each instance's transaction reads the clock
+  // when it starts, so one that waited for the row lock may read an earlier
+  // time than the attempt it queued behind recorded.
+  if (
+    previous !== undefined &&
+    previous.failures >= policy.freeFailures &&
+    previous.blockedUntil > now
+  ) {
     return {
       admitted: false,
       retryAfterSeconds: Math.max(1, Math.ceil((previous.blockedUntil - now) / 1000)),

@@ -29,6 +29,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   appendOrFindMessage,
+  findConversationById,
   findMessage,
   findOrCreateActiveConversation,
   findRecentMessages,
@@ -36,7 +37,6 @@ import {
   parseNewMessage,
   setTitleIfUntitled,
 } from '../conversations/conversation.service.ts';
-import { findConversation } from '../conversations/conversation.repository.ts';
 import type { Conversation, Message } from '../conversations/conversation.ts';
 import { asUser } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
@@ -370,7 +370,7 @@ export class ChatService {
     const user = values.userId;
     const conversation = values.conversationId ?? '';
     return asUser(this.#db, user, async (trx) => {
-      if ((await findConversation(trx, user, conversation)) === null) {
+      if ((await findConversationById(trx, user, conversation)) === null) {
         throw new NotFoundError('conversation');
       }
       return requestStop(trx, user, conversation);
@@ -406,7 +406,7 @@ export class ChatService {
         const conversation =
           conversationId === undefined
             ? await findOrCreateActiveConversation(trx, userId)
-            : await findConversation(trx, userId, conversationId);
+            : await findConversationById(trx, userId, conversationId);
         if (conversation === null) throw new NotFoundError('conversation');
         const { message } = await appendOrFindMessage(trx, userId, conversation.id, values);
         const claimed = await claimTurn(trx, userId, {

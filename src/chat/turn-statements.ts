@@ -42,7 +42,8 @@ export async function countTurnStatements(options: StoreOptions): Promise<TurnSt
     counting = false;
     return {
       total: statements.length,
-      transactions: statements.filter((text) => text === 'begin').length,
+      // On a server BEGIN carries the transaction's statement timeout with it.
+      transactions: statements.filter((text) => /^begin\b/.test(text)).length,
       control: statements.filter((text) => /^(begin|commit|rollback|select set_config)/.test(text))
         .length,
     };

@@ -7,8 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type KyselyConfig, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { parseConnectionString, redactConnectionString } from './connection-string.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { pgliteDialect, postgresDialect, type RoundTripListener } from './drivers.ts';
+import { HostListPool } from './host-list-pool.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -22,6 +24,8 @@ export interface PoolSettings {
   idleTimeoutMs: number;
   /** Longest any statement may run before the server cancels it. */
   statementTimeoutMs: number;
+  /** Named prepared statements; off behind PgBouncer before 1.21 in transaction mode. */
+  preparedStatements: boolean;
 }
 
 // The seeds ran a pool of 10 (plus 20 overflow) with a 30 s wait; pg's Pool
@@ -31,6 +35,7 @@ export const DEFAULT_POOL: Readonly<PoolSettings> = Object.freeze({
   connectionTimeoutMs: 30_000,
   idleTimeoutMs: 30_000,
   statementTimeoutMs: 30_000,
+  preparedStatements: true,
 });
 
 export const DEFAULT_DATA_DIR = './.todochat/db';
@@ -76,13 +81,7 @@ export interface DatabaseHandle {
 }
 
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
+  return redactConnectionString(url);
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -143,17 +142,32 @@ function openPostgres(
   log: KyselyConfig['log'],
   onRoundTrip: RoundTripListener | undefined,
 ): DatabaseHandle {
-  const pool = new pg.Pool({
+  const options = {
     // Statements issued together go out together (see drivers.ts).
     pipeline: true,
-    connectionString: url,
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
-    statement_timeout: settings.statementTimeoutMs,
-  });
+  };
+  const target = parseConnectionString(url);
+  const serverPool = (connectionString: string) =>
+    discardBroken(new pg.Pool({ ...options, connectionString }));
+  const pool =
+    target.servers.length === 1 && target.targetSessionAttrs === 'any'
+      ? serverPool(url)
+      : new HostListPool({
+          servers: target.servers.map(serverPool),
+          readWrite: target.targetSessionAttrs === 'read-write',
+        });
   const db = new Kysely<Database>({
-    dialect: postgresDialect(discardBroken(pool), onRoundTrip),
+    dialect: postgresDialect(
+      pool,
+      {
+        statementTimeoutMs: settings.statementTimeoutMs,
+        preparedStatements: settings.preparedStatements,
+      },
+      onRoundTrip,
+    ),
     log,
   });
   return {

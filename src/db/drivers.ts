@@ -57,14 +57,33 @@ export type RoundTripListener = (statements: readonly string[]) => void;
 // one, so it never settles, and planning costs more than running it. Every
 // hot statement's generic plan is an ordered index range (see
 // tests/db/query-plans.test.ts, which checks them under this setting).
+//
+// The statement timeout travels with the switch too: a transaction pooler
+// (PgBouncer in transaction mode) refuses it as a startup parameter, and a
+// session-level SET would stay behind on a server connection the pooler then
+// hands to someone else; set_config(..., true) ends with the transaction.
 const SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', coalesce($2, ''), true),
-  set_config('plan_cache_mode', 'force_generic_plan', true)`;
+  set_config('plan_cache_mode', 'force_generic_plan', true), set_config('statement_timeout', $3, true)`;
 // Runs as CHECK_ROLE, so it sees the users table; it switches on only when
 // the row is there. With no row the transaction stays in a role that can
 // touch no user data, so whatever follows it in the batch fails harmlessly.
 const CHECKED_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', id::text, true),
-  set_config('plan_cache_mode', 'force_generic_plan', true)
+  set_config('plan_cache_mode', 'force_generic_plan', true), set_config('statement_timeout', $3, true)
   from users where id = $2::uuid`;
+
+/** How a connection sends statements, from the database settings. */
+export interface StatementSettings {
+  /** Longest a statement in a switched transaction may run; 0 for no limit. */
+  readonly statementTimeoutMs: number;
+  /**
+   * Name and prepare statements (parsed and planned once per connection).
+   * Off behind a pooler that cannot follow them (PgBouncer before 1.21 in
+   * transaction mode).
+   */
+  readonly preparedStatements: boolean;
+}
+
+const NO_LIMITS: StatementSettings = { statementTimeoutMs: 0, preparedStatements: true };
 
 const deferred = new WeakMap<CompiledQuery, Scope>();
 const solitary = new WeakMap<CompiledQuery, Scope>();
@@ -75,7 +94,7 @@ const solitary = new WeakMap<CompiledQuery, Scope>();
  * back and send it with the next statement.
  */
 export function switchTo(scope: Scope): CompiledQuery {
-  const query = CompiledQuery.raw(SWITCH_SQL, [scope.role, scope.userId]);
+  const query = CompiledQuery.raw(SWITCH_SQL, [scope.role, scope.userId, '0']);
   deferred.set(query, scope);
   return query;
 }
@@ -106,12 +125,13 @@ const BEGIN: Statement = { sql: 'begin', parameters: [] };
 const COMMIT: Statement = { sql: 'commit', parameters: [] };
 const ROLLBACK: Statement = { sql: 'rollback', parameters: [] };
 
-function switchStatements(scope: Scope): Statement[] {
+function switchStatements(scope: Scope, settings: StatementSettings): Statement[] {
+  const timeout = String(Math.trunc(settings.statementTimeoutMs));
   if (scope.requireUser !== true)
-    return [{ sql: SWITCH_SQL, parameters: [scope.role, scope.userId] }];
+    return [{ sql: SWITCH_SQL, parameters: [scope.role, scope.userId, timeout] }];
   return [
-    { sql: SWITCH_SQL, parameters: [CHECK_ROLE, null] },
-    { sql: CHECKED_SWITCH_SQL, parameters: [scope.role, scope.userId], check: true },
+    { sql: SWITCH_SQL, parameters: [CHECK_ROLE, null, timeout] },
+    { sql: CHECKED_SWITCH_SQL, parameters: [scope.role, scope.userId, timeout], check: true },
   ];
 }
 
@@ -160,9 +180,11 @@ function affectedRows(command: string | undefined, count: number | null | undefi
 abstract class BatchingConnection implements DatabaseConnection {
   #pending: Statement[] = [];
   readonly #onRoundTrip: RoundTripListener | undefined;
+  protected readonly settings: StatementSettings;
 
-  constructor(onRoundTrip: RoundTripListener | undefined) {
+  constructor(onRoundTrip: RoundTripListener | undefined, settings: StatementSettings) {
     this.#onRoundTrip = onRoundTrip;
+    this.settings = settings;
   }
 
   protected abstract send(statements: readonly Statement[]): Promise<QueryResult<unknown>>;
@@ -183,7 +205,7 @@ abstract class BatchingConnection implements DatabaseConnection {
     if (this.#pending.length > 0) {
       const switching = deferred.get(query);
       if (switching !== undefined) {
-        this.#pending.push(...switchStatements(switching));
+        this.#pending.push(...switchStatements(switching, this.settings));
         return { rows: [] };
       }
       const batch = [...this.#pending, query];
@@ -192,7 +214,7 @@ abstract class BatchingConnection implements DatabaseConnection {
     }
     const switching = deferred.get(query);
     return (await this.#deliver(
-      switching === undefined ? [query] : switchStatements(switching),
+      switching === undefined ? [query] : switchStatements(switching, this.settings),
     )) as QueryResult<R>;
   }
 
@@ -254,13 +276,17 @@ function dialect(createDriver: () => Driver): Dialect {
 class PostgresBatchingConnection extends BatchingConnection {
   readonly client: pg.PoolClient;
 
-  constructor(client: pg.PoolClient, onRoundTrip: RoundTripListener | undefined) {
-    super(onRoundTrip);
+  constructor(
+    client: pg.PoolClient,
+    onRoundTrip: RoundTripListener | undefined,
+    settings: StatementSettings,
+  ) {
+    super(onRoundTrip, settings);
     this.client = client;
   }
 
   protected aloneBatch(scope: Scope, statement: Statement): Statement[] {
-    return [BEGIN, ...switchStatements(scope), statement, COMMIT];
+    return [BEGIN, ...switchStatements(scope, this.settings), statement, COMMIT];
   }
 
   protected async send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
@@ -269,7 +295,9 @@ class PostgresBatchingConnection extends BatchingConnection {
         this.client.query({
           text: statement.sql,
           values: statement.parameters as unknown[],
-          name: statementName(statement.sql, statement.parameters),
+          name: this.settings.preparedStatements
+            ? statementName(statement.sql, statement.parameters)
+            : undefined,
         }),
       ),
     );
@@ -287,16 +315,28 @@ class PostgresBatchingConnection extends BatchingConnection {
   }
 }
 
+/** Where the driver gets its clients: a pg Pool, or a pool over several servers. */
+export interface ClientPool {
+  connect(): Promise<pg.PoolClient>;
+  end(): Promise<void>;
+}
+
 class PostgresBatchingDriver extends BatchingDriver<PostgresBatchingConnection> {
-  readonly #pool: pg.Pool;
+  readonly #pool: ClientPool;
   readonly #onRoundTrip: RoundTripListener | undefined;
+  readonly #settings: StatementSettings;
   readonly #connections = new WeakMap<pg.PoolClient, PostgresBatchingConnection>();
   #destroyed = false;
 
-  constructor(pool: pg.Pool, onRoundTrip: RoundTripListener | undefined) {
+  constructor(
+    pool: ClientPool,
+    onRoundTrip: RoundTripListener | undefined,
+    settings: StatementSettings,
+  ) {
     super();
     this.#pool = pool;
     this.#onRoundTrip = onRoundTrip;
+    this.#settings = settings;
   }
 
   async init(): Promise<void> {}
@@ -309,7 +349,7 @@ class PostgresBatchingDriver extends BatchingDriver<PostgresBatchingConnection> 
     }
     let connection = this.#connections.get(client);
     if (connection === undefined) {
-      connection = new PostgresBatchingConnection(client, this.#onRoundTrip);
+      connection = new PostgresBatchingConnection(client, this.#onRoundTrip, this.#settings);
       this.#connections.set(client, connection);
     }
     return connection;
@@ -327,9 +367,13 @@ class PostgresBatchingDriver extends BatchingDriver<PostgresBatchingConnection> 
   }
 }
 
-/** A dialect over a pg Pool whose clients run in pipeline mode. */
-export function postgresDialect(pool: pg.Pool, onRoundTrip?: RoundTripListener): Dialect {
-  return dialect(() => new PostgresBatchingDriver(pool, onRoundTrip));
+/** A dialect over pg Pools whose clients run in pipeline mode. */
+export function postgresDialect(
+  pool: ClientPool,
+  settings: StatementSettings,
+  onRoundTrip?: RoundTripListener,
+): Dialect {
+  return dialect(() => new PostgresBatchingDriver(pool, onRoundTrip, settings));
 }
 
 // PGlite runs in this process: a round trip is a call into its WebAssembly
@@ -354,13 +398,15 @@ class PgliteBatchingConnection extends BatchingConnection {
   readonly #prepared: Set<string>;
 
   constructor(pglite: PGlite, prepared: Set<string>, onRoundTrip: RoundTripListener | undefined) {
-    super(onRoundTrip);
+    // In this process, a statement cannot be left running by a lost client,
+    // and there is no pooler: no timeout, and every statement prepared.
+    super(onRoundTrip, NO_LIMITS);
     this.#pglite = pglite;
     this.#prepared = prepared;
   }
 
   protected aloneBatch(scope: Scope, statement: Statement): Statement[] {
-    return [...switchStatements(scope), statement];
+    return [...switchStatements(scope, this.settings), statement];
   }
 
   protected async send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {

@@ -81,10 +81,10 @@ const pgliteEngine: TestEngine = {
   },
 };
 
-function postgresEngine(adminUrl: string): TestEngine {
+function postgresEngine(adminUrl: string, poolerUrl?: string): TestEngine {
   const templateName = `todochat_template_${schemaFingerprint}`;
-  const urlFor = (database: string): string => {
-    const url = new URL(adminUrl);
+  const urlFor = (database: string, through = adminUrl): string => {
+    const url = new URL(through);
     url.pathname = `/${database}`;
     return url.toString();
   };
@@ -122,7 +122,11 @@ function postgresEngine(adminUrl: string): TestEngine {
       }
     });
     return {
-      options: { databaseUrl: urlFor(name), pool: { max: 20 } },
+      options: {
+        databaseUrl: urlFor(name, poolerUrl),
+        // PgBouncer 1.18 (Debian 12's) cannot follow named statements in transaction mode.
+        pool: { max: 20, preparedStatements: poolerUrl === undefined },
+      },
       dispose: () =>
         withAdmin(async (client) => {
           await client.query(`drop database if exists ${name} with (force)`);
@@ -139,7 +143,13 @@ function postgresEngine(adminUrl: string): TestEngine {
 
 export function testEngines(): TestEngine[] {
   const url = process.env.TEST_DATABASE_URL;
-  return url === undefined || url === '' ? [pgliteEngine] : [pgliteEngine, postgresEngine(url)];
+  if (url === undefined || url === '') return [pgliteEngine];
+  // Set by tests/db/pgbouncer.test.ts when it reruns store tests through a
+  // pooler: databases are still made on the server directly, and the stores
+  // connect through the pooler, on PostgreSQL alone.
+  const pooler = process.env.TEST_POOLER_URL;
+  if (pooler !== undefined && pooler !== '') return [postgresEngine(url, pooler)];
+  return [pgliteEngine, postgresEngine(url)];
 }
 
 export interface StoreContext {
