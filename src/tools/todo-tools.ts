@@ -147,23 +147,33 @@ export const deleteTask = defineTool({
 export const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
-  description: "Change a task's title and/or description, by its number (or UUID).",
+  description:
+    "Change a task's title and/or description, or reopen a done task with completed: false, by its number (or UUID).",
   inputSchema: z.object({
     user_id: userIdArg,
     task_id: taskIdArg,
     title: titleArg.optional().describe('The new title'),
     description: descriptionArg.optional().describe('The new description'),
+    completed: z
+      .boolean()
+      .optional()
+      .describe('false reopens a done task ("mark 3 as not done"); true marks it done'),
   }),
   outputSchema: taskSummary,
   async run(context, input) {
-    if (input.title === undefined && input.description === undefined) {
+    if (
+      input.title === undefined &&
+      input.description === undefined &&
+      input.completed === undefined
+    ) {
       // Validates the reference first, so a wrong number says so.
       await existing(context, input.task_id);
-      throw ValidationError.field('title', 'give a new title or description');
+      throw ValidationError.field('title', 'give a new title, description or completed');
     }
     const task = await context.tasks.updateTask(context.userId, input.task_id, {
       title: input.title,
       description: input.description,
+      completed: input.completed,
     });
     return summary(task, 'updated');
   },
