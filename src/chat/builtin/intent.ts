@@ -12,7 +12,9 @@ export type Target =
   | { kind: 'title'; query: string; hint?: string[] }
   | { kind: 'all'; status: Status }
   /** "it", "that one": the tasks the conversation was just about. */
-  | { kind: 'it' };
+  | { kind: 'it' }
+  /** "task 4 and the milk one" */
+  | { kind: 'several'; targets: Target[] };
 
 export type Change = 'complete' | 'reopen' | 'delete' | 'rename' | 'describe';
 

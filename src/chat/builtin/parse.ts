@@ -256,7 +256,6 @@ const PENDING_WORDS = new Set([
   'still',
   'next',
   'unticked',
-  'todo',
   'remain',
   'plate',
 ]);
@@ -662,6 +661,9 @@ const LEADING_FILLERS = phrases([
   'in that case',
   'instead',
   'no wait',
+  'but',
+  'let me',
+  'lemme',
   'ok now',
   'right then',
   'just',
@@ -917,7 +919,11 @@ const STANDALONE = [
 
 /** Splits a message into clauses: sentences first, then at commas and conjunctions before a new command. */
 export function splitClauses(message: string): Span[] {
-  const source = message.replace(/\bto-do\b/gi, 'todo ').replace(/\s+/g, ' ');
+  const source = message
+    .replace(/\bto-do\b/gi, 'todo ')
+    .replace(/\b(re|un)-(open|add|check|tick|mark|do)\b/gi, '$1$2')
+    .replace(/(\d)['’]s\b/g, '$1')
+    .replace(/\s+/g, ' ');
   const tokens = tokenise(source);
   const quoted = quotedRanges(source);
   const inQuote = (token: Token): boolean =>
@@ -1273,8 +1279,28 @@ export function parseTarget(span: Span): Target | undefined {
   ) {
     return { kind: 'all', status: 'all' };
   }
+  const parts = splitTargets(current);
+  if (parts !== undefined) return { kind: 'several', targets: parts };
   const query = titleQuery(current);
   return query === '' ? undefined : { kind: 'title', query };
+}
+
+/** "task 4 and the milk one": a list of references, when one of them is a number. */
+function splitTargets(span: Span): Target[] | undefined {
+  const pieces: Span[] = [];
+  let start = 0;
+  for (const [index, token] of span.tokens.entries()) {
+    if ([',', 'and', '&', '+'].includes(token.word) && !isInQuote(span, index)) {
+      pieces.push(sub(span, start, index));
+      start = index + 1;
+    }
+  }
+  pieces.push(sub(span, start));
+  if (pieces.length < 2 || pieces.some((piece) => piece.tokens.length === 0)) return undefined;
+  const targets = pieces.map((piece) => parseTarget(piece));
+  if (targets.some((target) => target === undefined || target.kind === 'several')) return undefined;
+  const known = targets.filter((target): target is Target => target !== undefined);
+  return known.some((target) => target.kind === 'numbers' || target.kind === 'positions') ? known : undefined;
 }
 
 // -------------------------------------------------------------- titles
@@ -1282,7 +1308,7 @@ export function parseTarget(span: Span): Target | undefined {
 const CONTAINER =
   /\s*\b(?:to|on|onto|in|into|for|under|from)\s+(?:my|the|our|your|a)\s+(?:[\p{L}'-]+\s+){0,2}?(?:list|lists|todo list|todos|todo|tasks|task list|agenda|checklist|to do list|todo-list|reminders|list of tasks|list of things to do)\b\s*$/iu;
 const CONTAINER_ONLY =
-  /^\s*(?:to|on|onto|in|into)\s+(?:my|the|our)?\s*(?:[\p{L}'-]+\s+){0,2}?(?:list|todo list|todos|tasks|task list|checklist|to do list|reminders)\s*[:,-]?\s*/iu;
+  /^\s*(?:(?:to|on|onto|in|into)\s+(?:my|the|our)?\s*(?:[\p{L}'-]+\s+){0,2}?(?:list|todo list|todos|tasks|task list|checklist|to do list|reminders)\s*[:,-]?|(?:my|the|our)\s+(?:[\p{L}'-]+\s+){0,2}?(?:list|todo list|todos|tasks|task list|checklist|to do list)\s*[:-])\s*/iu;
 
 /** Finds a priority word ("urgent", "low priority"); the title keeps it until tasks have priorities. */
 export function priorityOf(text: string): Priority | undefined {
@@ -1384,7 +1410,7 @@ export function parseNewTasks(span: Span): NewTask[] {
     return quoted.map((title) => newTask(title));
   }
   const listLead =
-    /^\s*(?:(?:all\s+)?(?:these|the following|the following tasks|these tasks|these items|these things|following|a few things|some things|a few tasks|multiple tasks|several tasks|tasks|items|things)\s*[:-]\s*|(?:these|the following|these tasks|the following tasks)\s+)/i;
+    /^\s*(?:(?:all\s+)?(?:these|the following|the following tasks|these tasks|these items|these things|following|a few things|some things|a few tasks|multiple tasks|several tasks|tasks|items|things|(?:two|three|four|five|six|2|3|4|5|6|some|a few|a couple of|several|multiple)\s+(?:new\s+)?(?:tasks|items|things|todos))\s*[:-]\s*|(?:these|the following|these tasks|the following tasks)\s+)/i;
   const forced = listLead.test(text);
   const body = text.replace(listLead, '');
   if (forced) return splitItems(body, true).map((title) => newTask(title));
@@ -1501,7 +1527,7 @@ function parseAdd(span: Span): Clause | undefined {
     // a task noun, or a quoted title; "make dinner" is a title, not a command.
     const downOrNoun =
       ['down'].includes(second) ||
-      (startsWithAny(after, ADD_NOUN) > 0 && !['a', 'an', 'me', 'new'].includes(second)) ||
+      (first !== 'set' && startsWithAny(after, ADD_NOUN) > 0 && !['a', 'an', 'me', 'new'].includes(second)) ||
       (['set', 'make'].includes(first) &&
         ['a', 'me'].includes(second) &&
         ['reminder', 'task', 'todo', 'note'].includes(span.tokens[2]?.word ?? '')) ||
@@ -2062,6 +2088,10 @@ function parseCommand(clause: Span): Clause | undefined {
   }
 
   if (['mark', 'set', 'tick', 'check', 'cross', 'strike', 'knock'].includes(verb)) {
+    const fields = ['description', 'notes', 'note', 'details', 'title', 'name'];
+    if (verb === 'set' && words(rest).some((word) => fields.includes(word))) {
+      return parseRename('change', rest);
+    }
     if (
       verb === 'set' &&
       !words(rest).some(
@@ -2544,7 +2574,7 @@ function parseListQuestion(span: Span): Clause | undefined {
     return undefined;
   const aboutTasks =
     mentionsTasks ||
-    /\b(?:to do|on my plate|on my list|next|need to do|have to do|should i do|got to do|left|for today|my day|on the agenda|do i have|have i got|did i do|have i done|did i get done|i (?:still )?(?:need|have) to|am i done|all done|anything|i finished|i completed|i done)\b/.test(
+    /\b(?:to do|else|did i (?:finish|complete|do|get done|accomplish|tick off)|have i (?:finished|completed|done|ticked off)|on my plate|on my list|next|need to do|have to do|should i do|got to do|left|for today|my day|on the agenda|do i have|have i got|did i do|have i done|did i get done|i (?:still )?(?:need|have) to|am i done|all done|anything|i finished|i completed|i done)\b/.test(
       joined,
     );
   if (!aboutTasks) return undefined;

@@ -70,6 +70,8 @@ function targetPhrase(target: Target | undefined): string {
       return 'that task';
     case 'it':
       return 'it';
+    case 'several':
+      return joinAnd(target.targets.map(targetPhrase));
   }
 }
 
@@ -307,6 +309,7 @@ function answerPending(pending: Pending, clause: Clause, message: string): Item[
     return chosen.length > 0 ? choose(chosen) : [reask];
   }
   if (target.kind === 'it' || target.kind === 'all') return choose(pending.candidates);
+  if (target.kind === 'several') return [reask];
   const match = matchTitle(target.query, candidates);
   if (match.kind === 'one') return choose([match.task]);
   return [reask];
@@ -363,6 +366,18 @@ function resolve(target: Target, tasks: TitledTask[], memory: Memory, prefer?: S
       return focus.length > 0
         ? { tasks: focus, missing: [] }
         : { tasks: [], missing: [], none: 'it' };
+    }
+    case 'several': {
+      const parts = target.targets.map((part) => resolve(part, tasks, memory, prefer));
+      const merged: Resolution = {
+        tasks: [...new Set(parts.flatMap((part) => part.tasks))],
+        missing: parts.flatMap((part) => part.missing),
+      };
+      const several = parts.find((part) => part.several !== undefined)?.several;
+      if (several !== undefined) merged.several = several;
+      const none = parts.find((part) => part.none !== undefined)?.none;
+      if (none !== undefined) merged.none = none;
+      return merged;
     }
     case 'title': {
       const preferred =

@@ -59,6 +59,17 @@ const COMMAND_WORDS = [
 
 /** Real words that must not be "corrected" into a command word that looks like them. */
 const LEAVE_ALONE = new Set([
+  'task',
+  'lift',
+  'shower',
+  'shows',
+  'mart',
+  'dine',
+  'remain',
+  'clever',
+  'tusk',
+  'dash',
+  'cheer',
   'a',
   'an',
   'ad',
