@@ -64,7 +64,7 @@ const ADDING: Case[] = [
   ['do not let me forget the passport photos', [add('the passport photos')]],
   ['remember to defrost the chicken', [add('defrost the chicken')]],
   ['I need to remember to pay the gas bill', [add('pay the gas bill')]],
-  ['put \'submit expense report\' on my todo list', [add('submit expense report')]],
+  ["put 'submit expense report' on my todo list", [add('submit expense report')]],
   ['put "submit expense report" on my list', [add('submit expense report')]],
   ['put submit expense report on my list', [add('submit expense report')]],
   ['please add "renew passport" to my list', [add('renew passport')]],
@@ -78,8 +78,14 @@ const ADDING: Case[] = [
   ['add milk and eggs', [add('milk'), add('eggs')]],
   ['add tomatoes & onions', [add('tomatoes'), add('onions')]],
   ['add apples, pears, and plums', [add('apples'), add('pears'), add('plums')]],
-  ['add these: wash the car; mow the lawn; fix the fence', [add('wash the car'), add('mow the lawn'), add('fix the fence')]],
-  ['add the following: call Sam, email Jo, text Kim', [add('call Sam'), add('email Jo'), add('text Kim')]],
+  [
+    'add these: wash the car; mow the lawn; fix the fence',
+    [add('wash the car'), add('mow the lawn'), add('fix the fence')],
+  ],
+  [
+    'add the following: call Sam, email Jo, text Kim',
+    [add('call Sam'), add('email Jo'), add('text Kim')],
+  ],
   ['add call Sam and email Jo', [add('call Sam'), add('email Jo')]],
   ['add buy milk and eggs', [add('buy milk and eggs')]],
   ["add 'salt and pepper'", [add('salt and pepper')]],
@@ -116,16 +122,29 @@ const ADDING: Case[] = [
   ['please can you add buy a new kettle to my list, thanks', [add('buy a new kettle')]],
   ['add two tasks: buy rice; buy beans', [add('buy rice'), add('buy beans')]],
   ['add', nothing, /What should I add/],
+  ['tomorrow I need to go to the post office', [add('go to the post office tomorrow')]],
+  ['todo pay the gas bill', [add('pay the gas bill')]],
+  ['i want to learn spanish', [add('learn spanish')]],
+  ['I want to delete the milk task', [del(1)]],
+  ['I need to delete old photos', [add('delete old photos')]],
   [['add', 'buy bread'], [add('buy bread')]],
   ['buy some stamps', nothing, /Do you want me to add "buy some stamps"/],
   [['buy some stamps', 'yes'], [add('buy some stamps')]],
   [['buy some stamps', 'no'], nothing, /won't add/],
   ['add a task to buy groceries', [add('buy groceries')], /^I've added task 8: buy groceries\.$/],
-  ['add milk, eggs and bread', [add('milk'), add('eggs'), add('bread')], /I've added 3 tasks:\n8\. milk\n9\. eggs\n10\. bread/],
+  [
+    'add milk, eggs and bread',
+    [add('milk'), add('eggs'), add('bread')],
+    /I've added 3 tasks:\n8\. milk\n9\. eggs\n10\. bread/,
+  ],
 ];
 
 const LISTING: [string, 'all' | 'pending' | 'completed', RegExp?][] = [
-  ['show me all my tasks', 'all', /^You have 7 tasks:\n1\. buy milk\n2\. pay rent\n3\. call mom \(done\)/],
+  [
+    'show me all my tasks',
+    'all',
+    /^You have 7 tasks:\n1\. buy milk\n2\. pay rent\n3\. call mom \(done\)/,
+  ],
   ['list my tasks', 'all'],
   ['lsit my tasks', 'all'],
   ['show my list', 'all'],
@@ -141,7 +160,11 @@ const LISTING: [string, 'all' | 'pending' | 'completed', RegExp?][] = [
   ['let me see my list', 'all'],
   ['display all tasks', 'all'],
   ['shwo my tasks', 'all'],
-  ["what's left?", 'pending', /^You have 5 pending tasks:\n1\. buy milk\n2\. pay rent\n4\. email the landlord/],
+  [
+    "what's left?",
+    'pending',
+    /^You have 5 pending tasks:\n1\. buy milk\n2\. pay rent\n4\. email the landlord/,
+  ],
   ["what's left to do", 'pending'],
   ["what's pending?", 'pending'],
   ['what do I still have to do?', 'pending'],
@@ -157,7 +180,11 @@ const LISTING: [string, 'all' | 'pending' | 'completed', RegExp?][] = [
   ['what else is there?', 'pending'],
   ["what's next?", 'pending'],
   ['remaining tasks', 'pending'],
-  ['what have I completed?', 'completed', /^You have 2 completed tasks:\n3\. call mom\n7\. renew passport$/],
+  [
+    'what have I completed?',
+    'completed',
+    /^You have 2 completed tasks:\n3\. call mom\n7\. renew passport$/,
+  ],
   ['show done ones', 'completed'],
   ['show completed tasks', 'completed'],
   ['list finished tasks', 'completed'],
@@ -250,6 +277,9 @@ const REOPENING: Case[] = [
   ['uncheck call mom', [reopen(3)]],
   ['reopen the passport one', [reopen(7)]],
   ['mark all completed ones as pending', [reopen(3), reopen(7)]],
+  ["actually I didn't call mom", [reopen(3)]],
+  ["I haven't renewed my passport yet", [reopen(7)]],
+  ['undo complete on task 3', [reopen(3)]],
   ['put task 3 back on my list', [reopen(3)]],
   ['mark 2 as not done', nothing, /isn't marked as done/],
   ['uncheck 9', nothing, /couldn't find task 9/],
@@ -285,9 +315,16 @@ const DELETING: Case[] = [
   ['cancel task 2', [del(2)]],
   ['delete task 9', nothing, /couldn't find task 9/],
   ['remove the dentist task', nothing, /couldn't find a task matching "dentist"/],
-  ['delete the call task', nothing, /Several tasks match "call":\n3\. call mom \(done\)\n5\. call the bank\nWhich one\?/],
+  [
+    'delete the call task',
+    nothing,
+    /Several tasks match "call":\n3\. call mom \(done\)\n5\. call the bank\nWhich one\?/,
+  ],
   ['clear completed', nothing, /Delete all 2\?/],
-  [['clear completed', 'yes'], [del(3), del(7)]],
+  [
+    ['clear completed', 'yes'],
+    [del(3), del(7)],
+  ],
   [['clear completed', 'no'], nothing, /won't delete/],
   ['delete all completed tasks', nothing, /Delete all 2\?/],
   ['remove the done ones', nothing, /Delete all 2\?/],
@@ -296,8 +333,14 @@ const DELETING: Case[] = [
   ['clear my list', nothing, /Delete all 7\?/],
   ['delete everything', nothing, /Delete all 7\?/],
   ['wipe the list', nothing, /Delete all 7\?/],
-  [['delete all', 'yes'], [del(1), del(2), del(3), del(4), del(5), del(6), del(7)]],
-  [['delete all', 'go ahead'], [del(1), del(2), del(3), del(4), del(5), del(6), del(7)]],
+  [
+    ['delete all', 'yes'],
+    [del(1), del(2), del(3), del(4), del(5), del(6), del(7)],
+  ],
+  [
+    ['delete all', 'go ahead'],
+    [del(1), del(2), del(3), del(4), del(5), del(6), del(7)],
+  ],
   [['delete all', 'no'], nothing],
   [['delete all', 'never mind'], nothing],
   [['delete all', 'cancel'], nothing],
@@ -305,7 +348,11 @@ const DELETING: Case[] = [
 ];
 
 const RENAMING: Case[] = [
-  ["change task 1 to 'buy oat milk'", [rename(1, 'buy oat milk')], /^Task 1 is now 'buy oat milk'\.$/],
+  [
+    "change task 1 to 'buy oat milk'",
+    [rename(1, 'buy oat milk')],
+    /^Task 1 is now 'buy oat milk'\.$/,
+  ],
   ['rename task 1 to buy oat milk', [rename(1, 'buy oat milk')]],
   ['rename 1 to buy oat milk', [rename(1, 'buy oat milk')]],
   ['rename task 1 as buy oat milk', [rename(1, 'buy oat milk')]],
@@ -336,7 +383,7 @@ const NEGATIONS: Case[] = [
   ['please do not remove task 1', nothing],
   ["I don't want to delete task 1", nothing],
   ["you don't need to delete task 1", nothing],
-  ["no need to delete task 1", nothing],
+  ['no need to delete task 1', nothing],
   ['do not mark task 1 as done', nothing, /won't mark task 1 as done/],
   ["don't mark 1 done", nothing],
   ["don't complete task 2 yet", nothing],
@@ -369,7 +416,7 @@ const NEGATIONS: Case[] = [
   [['delete the call task', 'never mind'], nothing],
   [['should I delete task 2?', 'no'], nothing],
   [['delete all', "no don't"], nothing],
-  ["I need to finish task 2", nothing],
+  ['I need to finish task 2', nothing],
   ["don't let me forget to pay rent", [add('pay rent')]],
 ];
 
@@ -406,7 +453,10 @@ const FOLLOW_UPS: Case[] = [
   [['delete the call task', 'the bank one'], [del(5)]],
   [['delete the call task', 'the one about the bank'], [del(5)]],
   [['delete the call task', 'mom'], [del(3)]],
-  [['delete the call task', 'both'], [del(3), del(5)]],
+  [
+    ['delete the call task', 'both'],
+    [del(3), del(5)],
+  ],
   [['delete the call task', '2'], nothing, /Which one\?/],
   ['mark the call one done', [done(5)]],
   [['delete the call task', 'yes'], nothing, /Which one\?/],
@@ -419,7 +469,11 @@ const FOLLOW_UPS: Case[] = [
   [['add buy bread', 'mark it done'], [done(8)]],
   [['complete task 2', 'undo that'], [reopen(2)]],
   [['show my tasks', 'thanks'], nothing],
-  [['delete task 1', 'undo'], [add('buy milk')], /"buy milk" is back on your list as task 8 \(it was task 1\)/],
+  [
+    ['delete task 1', 'undo'],
+    [add('buy milk')],
+    /"buy milk" is back on your list as task 8 \(it was task 1\)/,
+  ],
   [['delete task 1', 'oops, bring it back'], [add('buy milk')]],
   [['delete task 1', 'undo that'], [add('buy milk')]],
   [['delete task 1', 'put it back'], [add('buy milk')]],
@@ -431,11 +485,19 @@ const FOLLOW_UPS: Case[] = [
   [['rename task 1 to buy oat milk', 'undo'], [rename(1, 'buy milk')]],
   [['delete task 1', 'undo', 'undo'], [del(8)]],
   [['delete task 1', 'show my tasks', 'undo'], [add('buy milk')]],
-  [['mark 1 and 2 done', 'undo'], [reopen(1), reopen(2)]],
+  [
+    ['mark 1 and 2 done', 'undo'],
+    [reopen(1), reopen(2)],
+  ],
   ['undo', nothing, /nothing to undo/],
   [['delete task 1', 'oops'], nothing, /undo my last change\?/],
   [['delete task 1', 'oops', 'yes'], [add('buy milk')]],
   [['add', 'never mind'], nothing],
+  [['add call the plumber', 'and call the electrician'], [add('call the electrician')]],
+  [['mark 1 done', 'and 2'], [done(2)]],
+  [['delete task 4', 'same for 5'], [del(5)]],
+  [['mark 1 done', '2 too'], [done(2)]],
+  ['and 2', nothing],
 ];
 
 const SOCIAL: Case[] = [
@@ -461,7 +523,11 @@ const SOCIAL: Case[] = [
 ];
 
 const SEVERAL: Case[] = [
-  ['mark task 2 done and delete task 4', [done(2), del(4)], /Task 2 \(pay rent\) is marked as complete\.\nI've deleted task 4/],
+  [
+    'mark task 2 done and delete task 4',
+    [done(2), del(4)],
+    /Task 2 \(pay rent\) is marked as complete\.\nI've deleted task 4/,
+  ],
   ['mark 2 done and delete 9', [done(2)], /couldn't find task 9/],
   ['add buy bread and mark 2 as done', [add('buy bread'), done(2)]],
   ['delete task 1 and show me my list', [del(1)], /You have 6 tasks/],
@@ -531,16 +597,27 @@ describe('built-in assistant: listing and counting', () => {
     assert.match(one.say("what's left?").text, /^You have 1 pending task:\n1\. buy milk$/);
     assert.match(one.say('how many have I done?').text, /^You have 1 completed task:/);
     const empty = new FakeConversation([]);
-    assert.equal(empty.say('show my tasks').text, 'Your list is empty. Try "add a task to buy milk".');
+    assert.equal(
+      empty.say('show my tasks').text,
+      'Your list is empty. Try "add a task to buy milk".',
+    );
     assert.equal(empty.say('anything to do?').text, 'No, nothing pending: you are all caught up!');
   });
 });
 
 it('has at least 300 phrasings in its tables', () => {
   const total =
-    [ADDING, COMPLETING, REOPENING, DELETING, RENAMING, NEGATIONS, QUESTIONS, FOLLOW_UPS, SOCIAL, SEVERAL].reduce(
-      (sum, cases) => sum + cases.length,
-      0,
-    ) + LISTING.length;
+    [
+      ADDING,
+      COMPLETING,
+      REOPENING,
+      DELETING,
+      RENAMING,
+      NEGATIONS,
+      QUESTIONS,
+      FOLLOW_UPS,
+      SOCIAL,
+      SEVERAL,
+    ].reduce((sum, cases) => sum + cases.length, 0) + LISTING.length;
   assert.ok(total >= 300, `only ${total}`);
 });

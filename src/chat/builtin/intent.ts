@@ -55,6 +55,8 @@ export type Clause =
   /** A bare reference ("2", "the milk one"): the answer to "which one?". */
   | { mode: 'pick'; target: Target }
   | { mode: 'social'; social: Social }
+  /** "and call dad", "5 too": the same again, for more tasks. */
+  | { mode: 'more'; text: string; target?: Target }
   /** "add" with no title. */
   | { mode: 'need-title' }
   | { mode: 'unknown'; text: string };

@@ -2,7 +2,7 @@
 // itself: each reply's `providerMetadata.todochat` is saved with the message
 // and handed back as that assistant message's `providerOptions.todochat`.
 // Any server instance can therefore answer the next turn.
-import type { Action } from './intent.ts';
+import type { Action, Change } from './intent.ts';
 
 export interface Candidate {
   task_id: number;
@@ -45,6 +45,8 @@ export interface Memory {
   shown?: number[];
   /** The tasks the last reply was about, for "it" and "that one". */
   focus?: number[];
+  /** What the last change was, for "and 5 too". */
+  last?: { type: 'add' } | { type: 'change'; change: Change };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -91,5 +93,14 @@ export function readMemory(value: unknown): Memory {
   if (shown !== undefined) memory.shown = shown;
   const focus = numbers(value.focus);
   if (focus !== undefined) memory.focus = focus;
+  const last = value.last;
+  if (isObject(last) && last.type === 'add') memory.last = { type: 'add' };
+  if (
+    isObject(last) &&
+    last.type === 'change' &&
+    ['complete', 'reopen', 'delete'].includes(String(last.change))
+  ) {
+    memory.last = { type: 'change', change: last.change as Change };
+  }
   return memory;
 }

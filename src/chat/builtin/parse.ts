@@ -679,11 +679,6 @@ const LEADING_FILLERS = phrases([
   'you can',
   'you should',
   'you could',
-  'i would like to',
-  "i'd like to",
-  'i want to',
-  'i wanna',
-  'i wish to',
   'help me',
   'mind',
   'be a dear and',
@@ -814,6 +809,12 @@ function startsCommand(span: Span, at: number): boolean {
   const word = correctCommandWord(span.tokens[index]?.word ?? '');
   const next = span.tokens[index + 1]?.word ?? '';
   if (word === '') return false;
+  // "mark 1 done and 2 done": a number with its own state is its own clause.
+  if (/^#?\d+$/.test(word) || word === 'task') {
+    const ahead = span.tokens.slice(index + 1, index + 4).map((token) => token.word);
+    const state = ahead[0] === 'is' ? ahead[1] : ahead[0];
+    if (['done', 'complete', 'completed', 'finished'].includes(state ?? '')) return true;
+  }
   if (["don't", 'dont', 'never', 'undo', 'not', 'revert'].includes(word)) return true;
   if (word === 'do' && next === 'not') return true;
   if (word === 'i')
@@ -1300,7 +1301,9 @@ function splitTargets(span: Span): Target[] | undefined {
   const targets = pieces.map((piece) => parseTarget(piece));
   if (targets.some((target) => target === undefined || target.kind === 'several')) return undefined;
   const known = targets.filter((target): target is Target => target !== undefined);
-  return known.some((target) => target.kind === 'numbers' || target.kind === 'positions') ? known : undefined;
+  return known.some((target) => target.kind === 'numbers' || target.kind === 'positions')
+    ? known
+    : undefined;
 }
 
 // -------------------------------------------------------------- titles
@@ -1489,6 +1492,13 @@ function parseAdd(span: Span): Clause | undefined {
   // "todo: X", "task: X", "new task X", "reminder: X"
   if (['todo', 'task', 'reminder', 'note'].includes(first) && second === ':')
     return addAction(sub(span, 2));
+  if (
+    first === 'todo' &&
+    span.tokens.length > 1 &&
+    !['list', 'lists', 'items', 'tasks'].includes(second)
+  ) {
+    return addAction(sub(span, 1));
+  }
   if (first === 'new' && ['task', 'todo', 'item', 'reminder', 'entry'].includes(second)) {
     const rest = sub(span, 2);
     return rest.tokens.length === 0 ? { mode: 'need-title' } : addAction(rest);
@@ -1527,7 +1537,9 @@ function parseAdd(span: Span): Clause | undefined {
     // a task noun, or a quoted title; "make dinner" is a title, not a command.
     const downOrNoun =
       ['down'].includes(second) ||
-      (first !== 'set' && startsWithAny(after, ADD_NOUN) > 0 && !['a', 'an', 'me', 'new'].includes(second)) ||
+      (first !== 'set' &&
+        startsWithAny(after, ADD_NOUN) > 0 &&
+        !['a', 'an', 'me', 'new'].includes(second)) ||
       (['set', 'make'].includes(first) &&
         ['a', 'me'].includes(second) &&
         ['reminder', 'task', 'todo', 'note'].includes(span.tokens[2]?.word ?? '')) ||
@@ -1740,7 +1752,13 @@ function parseWrapped(span: Span): Clause | undefined {
     COMPLETE_VERBS.has(verb)
   ) {
     const target = innerTarget();
-    const explicit = target !== undefined && target.kind !== 'title';
+    // "I want to delete the milk task" is a request; "I need to delete old
+    // photos" is a task to add, unless it names a task of the list.
+    const desire = /^(?:i want|i'd like|i would like|i wanna|i wish)/.test(lead);
+    const namesTask = words(inner).some((word) =>
+      ['task', 'tasks', 'todo', 'item', 'one'].includes(word),
+    );
+    const explicit = target !== undefined && (target.kind !== 'title' || desire || namesTask);
     if (explicit) {
       const command = parseCommand(inner);
       if (
@@ -2013,7 +2031,26 @@ function parseCommand(clause: Span): Clause | undefined {
     ) {
       return { mode: 'do', action: { type: 'undo' } };
     }
-    const target = parseTarget(rest);
+    // "undo complete on task 3", "undo the completion of 3"
+    let about = rest;
+    while (
+      [
+        'complete',
+        'completion',
+        'completing',
+        'the',
+        'on',
+        'for',
+        'of',
+        'done',
+        'check',
+        'marking',
+        'tick',
+      ].includes(about.tokens[0]?.word ?? '')
+    ) {
+      about = sub(about, 1);
+    }
+    const target = parseTarget(about);
     if (target !== undefined && target.kind !== 'title') return change('reopen', target);
     return { mode: 'do', action: { type: 'undo' } };
   }
@@ -2224,6 +2261,8 @@ function parseDoneStatement(span: Span): Clause | undefined {
       'i just',
       'i already',
       'i finally',
+      'just',
+      'i just now',
       "i've",
       'i have',
       'i',
@@ -2440,6 +2479,73 @@ function parseNotDoneStatement(span: Span): Clause | undefined {
     let rest = trimPunct(stripTrailing(sub(span, lead)));
     if (rest.tokens.at(-1)?.word === 'yet') rest = sub(rest, 0, rest.tokens.length - 1);
     return change('reopen', parseTarget(rest));
+  }
+  // "I didn't walk the dog": the verb is part of the title it names.
+  const didnt = startsWithAny(
+    span,
+    phrases([
+      "i didn't actually",
+      "i didn't",
+      'i did not',
+      'i didnt',
+      "i haven't actually",
+      "i haven't",
+      'i have not',
+      "we didn't",
+      'i never',
+    ]),
+  );
+  const verb = span.tokens[didnt]?.word ?? '';
+  const notTitleVerbs = [
+    'mean',
+    'want',
+    'ask',
+    'say',
+    'need',
+    'like',
+    'know',
+    'think',
+    'see',
+    'get',
+    'tell',
+    'add',
+    'expect',
+    'forget',
+    'understand',
+    'notice',
+    'realize',
+    'realise',
+    'hear',
+    'catch',
+    'have',
+    'do',
+    'delete',
+    'remove',
+    'mark',
+    'check',
+    'agree',
+    'mind',
+    'care',
+    'even',
+    'yet',
+  ];
+  if (
+    didnt > 0 &&
+    /^[a-z]+$/.test(verb) &&
+    !notTitleVerbs.includes(verb) &&
+    span.tokens.length > didnt + 1
+  ) {
+    const rest = trimPunct(stripTrailing(sub(span, didnt + 1)));
+    const query = textOf(rest).replace(/\s+yet$/i, '');
+    if (query !== '')
+      return {
+        mode: 'do',
+        action: {
+          type: 'change',
+          change: 'reopen',
+          target: { kind: 'title', query, hint: [baseForm(verb)] },
+        },
+      };
   }
   const list = words(span);
   const notAt = list.findIndex(
@@ -2847,8 +2953,54 @@ function socialOf(span: Span): Social | undefined {
   return undefined;
 }
 
+/** "tomorrow I need to call the bank": the due phrase goes to the end of the title. */
+function leadingDue(span: Span): Clause[] | undefined {
+  const list = words(span);
+  const days = [
+    'monday',
+    'tuesday',
+    'wednesday',
+    'thursday',
+    'friday',
+    'saturday',
+    'sunday',
+    'week',
+    'weekend',
+    'morning',
+    'afternoon',
+    'evening',
+    'month',
+  ];
+  let length = 0;
+  if (['today', 'tonight', 'tomorrow', 'later'].includes(list[0] ?? '')) length = 1;
+  else if (['this', 'next', 'on'].includes(list[0] ?? '') && days.includes(list[1] ?? ''))
+    length = 2;
+  if (length === 0 || span.tokens.length <= length + 1) return undefined;
+  const due = textOf(sub(span, 0, length));
+  const rest = trimPunct(sub(span, length));
+  const parsed = parseClause(rest);
+  const [only] = parsed;
+  if (
+    parsed.length !== 1 ||
+    only?.mode !== 'do' ||
+    only.action.type !== 'add' ||
+    only.action.tasks.length !== 1
+  )
+    return undefined;
+  const [task] = only.action.tasks;
+  if (task === undefined) return undefined;
+  return [
+    {
+      mode: 'do',
+      action: { type: 'add', tasks: [newTask(`${task.title} ${due}`, task.description)] },
+    },
+  ];
+}
+
 /** One clause, its wrappers already stripped; may yield two ("thanks also add X"). */
 function parseClauseBody(span: Span): Clause[] {
+  const dated = leadingDue(span);
+  if (dated !== undefined) return dated;
   if (isWholePhrase(span, CANCEL)) return [{ mode: 'cancel' }];
   if (isWholePhrase(span, YES)) return [{ mode: 'yes' }];
   if (isWholePhrase(span, NO)) return [{ mode: 'no' }];
@@ -2984,6 +3136,40 @@ function parseClause(span: Span): Clause[] {
  */
 export function parseMessage(message: string): Clause[] {
   const clauses = splitClauses(message).flatMap(parseClause);
+  // "and call dad", "5 too": more of whatever the last turn did.
+  const [only] = clauses;
+  const continued =
+    /^\s*(?:and|also|plus|oh and|and also|same (?:for|with)|same goes for|ditto for)\b/i.test(
+      message,
+    ) || /\b(?:too|as well)[.!]*\s*$/i.test(message);
+  if (
+    continued &&
+    clauses.length === 1 &&
+    only !== undefined &&
+    (only.mode === 'unknown' || only.mode === 'pick')
+  ) {
+    const text =
+      only.mode === 'unknown'
+        ? only.text
+        : message
+            .replace(
+              /^\s*(?:and|also|plus|oh and|and also|same (?:for|with)|same goes for|ditto for)\s+/i,
+              '',
+            )
+            .replace(/\s*(?:too|as well)[.!]*\s*$/i, '');
+    const bare = message
+      .replace(
+        /^\s*(?:and|also|plus|oh and|and also|same (?:for|with)|same goes for|ditto for)\s+/i,
+        '',
+      )
+      .replace(/\s*(?:too|as well)[.!]*\s*$/i, '');
+    const target = only.mode === 'pick' ? only.target : parseReference(bare);
+    return [
+      target !== undefined && target.kind !== 'title'
+        ? { mode: 'more', text, target }
+        : { mode: 'more', text },
+    ];
+  }
   // A lone filler ("hmm", "oops") says nothing when something else follows.
   const meaningful = clauses.filter(
     (clause) =>
@@ -3003,6 +3189,11 @@ export function parseMessage(message: string): Clause[] {
             .some((earlier) => earlier.mode === 'do' && earlier.action.type === 'undo')
         ),
     );
+}
+
+/** The tasks an add would make of `text`: "milk, eggs and bread". */
+export function parseTitles(text: string): NewTask[] {
+  return parseNewTasks({ source: text, tokens: tokenise(text), question: false });
 }
 
 /** For tests and the pending-question answers: a clause's target words read as a task reference. */

@@ -10,7 +10,7 @@
 import type { Action, Change, Clause, Status, Target } from './intent.ts';
 import { matchTitle, type TitledTask } from './match.ts';
 import type { Candidate, Memory, Pending, UndoStep } from './memory.ts';
-import { parseMessage, parseReference } from './parse.ts';
+import { parseMessage, parseReference, parseTitles } from './parse.ts';
 import { HELP, joinAnd, lines, Named, named, numbersPhrase, plural } from './reply.ts';
 
 export type ToolName = 'add_task' | 'list_tasks' | 'complete_task' | 'delete_task' | 'update_task';
@@ -178,6 +178,29 @@ function interpret(clauses: Clause[], memory: Memory, message: string): Item[] {
           items.push({ kind: 'say', text: SOCIAL_REPLY[clause.social] });
         }
         break;
+      case 'more': {
+        const last = memory.last;
+        if (last?.type === 'add') {
+          const tasks = parseTitles(clause.text);
+          if (tasks.length > 0)
+            items.push({
+              kind: 'act',
+              action: { type: 'add', tasks },
+              confirmed: false,
+              except: [],
+            });
+        } else if (last?.type === 'change' && clause.target !== undefined) {
+          items.push({
+            kind: 'act',
+            action: { type: 'change', change: last.change, target: clause.target },
+            confirmed: false,
+            except: [],
+          });
+        } else {
+          items.push({ kind: 'offer', action: { type: 'add', tasks: parseTitles(clause.text) } });
+        }
+        break;
+      }
       case 'need-title':
         items.push({
           kind: 'say',
@@ -1177,6 +1200,17 @@ export function nextStep(message: string, memory: Memory, outcomes: readonly Out
   if (carriedUndo !== undefined && carriedUndo.length > 0) next.undo = carriedUndo;
   const carriedShown = shown ?? memory.shown;
   if (carriedShown !== undefined) next.shown = carriedShown;
+  const performed = items.flatMap((item, index) =>
+    item.kind === 'act' && (works[index]?.calls.length ?? 0) > 0 ? [item.action] : [],
+  );
+  const lastAction = performed.at(-1);
+  if (lastAction?.type === 'add') next.last = { type: 'add' };
+  else if (
+    lastAction?.type === 'change' &&
+    ['complete', 'reopen', 'delete'].includes(lastAction.change)
+  ) {
+    next.last = { type: 'change', change: lastAction.change };
+  } else if (memory.last !== undefined && performed.length === 0) next.last = memory.last;
   const carriedFocus = focus.length > 0 ? focus : memory.focus;
   if (carriedFocus !== undefined && carriedFocus.length > 0) next.focus = carriedFocus;
   const text = parts.join('\n').trim();
