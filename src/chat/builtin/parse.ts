@@ -1348,8 +1348,11 @@ function newTask(title: string, description?: string): NewTask {
   return task;
 }
 
+const MID_CONTAINER =
+  /\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:[\p{L}'-]+\s+){0,2}?(?:list|todo list|todos|tasks|task list|to do list)(?=\s+(?:for|by|on|at|before|next|this|today|tonight|tomorrow)\b)/iu;
+
 function cleanTitle(raw: string): string {
-  let title = raw.trim();
+  let title = raw.trim().replace(MID_CONTAINER, '');
   for (;;) {
     const before = title;
     title = title
@@ -1410,6 +1413,15 @@ export function parseNewTasks(span: Span): NewTask[] {
         )
       : '';
     if (quoted.length === 1) return [newTask(quoted[0] ?? '', description)];
+    // "add 'X' with description 'Y'"
+    const [title, second] = quoted;
+    const between = text.slice(
+      text.indexOf(title ?? '') + (title?.length ?? 0),
+      text.lastIndexOf(second ?? ''),
+    );
+    if (quoted.length === 2 && /\b(?:description|desc|notes?|details)\b/i.test(between)) {
+      return [newTask(title ?? '', second)];
+    }
     return quoted.map((title) => newTask(title));
   }
   const listLead =
@@ -1537,6 +1549,7 @@ function parseAdd(span: Span): Clause | undefined {
     // a task noun, or a quoted title; "make dinner" is a title, not a command.
     const downOrNoun =
       ['down'].includes(second) ||
+      (second === 'in' && startsWithAny(sub(after, 1), ADD_NOUN) > 0) ||
       (first !== 'set' &&
         startsWithAny(after, ADD_NOUN) > 0 &&
         !['a', 'an', 'me', 'new'].includes(second)) ||
@@ -1558,7 +1571,7 @@ function parseAdd(span: Span): Clause | undefined {
     if (describe !== undefined) return describe;
   }
   let rest = after;
-  if (rest.tokens[0]?.word === 'down' || rest.tokens[0]?.word === 'up') rest = sub(rest, 1);
+  if (['down', 'up', 'in'].includes(rest.tokens[0]?.word ?? '')) rest = sub(rest, 1);
   const noun = startsWithAny(rest, ADD_NOUN);
   // "add a task", but not "add a dentist appointment" losing its "a"
   if (noun > 0) {
@@ -1890,6 +1903,16 @@ function parseMark(rest: Span): Clause | undefined {
   if (leadingDone > 0) return change('complete', parseTarget(sub(rest, leadingDone)));
   const leadingOpen = startsWithAny(rest, OPEN_STATE);
   if (leadingOpen > 0) return change('reopen', parseTarget(sub(rest, leadingOpen)));
+  // "mark rent as unpaid", "mark the bills as paid"
+  const list = words(rest);
+  const last = list.at(-1) ?? '';
+  const asAt = list.lastIndexOf('as');
+  if (asAt > 0 && asAt === list.length - 2) {
+    const state = last.startsWith('un') ? last.slice(2) : last;
+    if (isPastTense(state) || DONE_WORDS.has(state)) {
+      return change(last.startsWith('un') ? 'reopen' : 'complete', parseTarget(sub(rest, 0, asAt)));
+    }
+  }
   return change('complete', parseTarget(rest));
 }
 

@@ -59,6 +59,12 @@ const COMMAND_WORDS = [
 
 /** Real words that must not be "corrected" into a command word that looks like them. */
 const LEAVE_ALONE = new Set([
+  'reminder',
+  'reminders',
+  'note',
+  'notes',
+  'todos',
+  'items',
   'task',
   'lift',
   'shower',
