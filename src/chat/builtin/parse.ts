@@ -585,6 +585,15 @@ const SOCIAL: readonly [Social, string[][]][] = [
 ];
 
 const LEADING_FILLERS = phrases([
+  'i just remembered',
+  'i just remembered that',
+  'just remembered',
+  'i remembered',
+  'i remembered that',
+  'i almost forgot',
+  'before i forget',
+  'oh i remember',
+  'i forgot',
   'please',
   'pls',
   'plz',
@@ -1000,6 +1009,9 @@ export function splitClauses(message: string): Span[] {
             'thanks',
             'please',
           ].includes(sentence.tokens[afterAt]?.word ?? '')) ||
+        (word === ',' &&
+          ['can', 'could', 'would', 'will'].includes(sentence.tokens[afterAt]?.word ?? '') &&
+          sentence.tokens[afterAt + 1]?.word === 'you') ||
         ((word === ',' || word === '-' || word === ':' || word === '—') &&
           isWholePhrase(before, STANDALONE));
       if (splitHere && before.tokens.length > 0) {
@@ -1424,6 +1436,14 @@ export function parseNewTasks(span: Span): NewTask[] {
     }
     return quoted.map((title) => newTask(title));
   }
+  // "a task for tomorrow: dentist at 9": the due phrase joins the title.
+  const dueFirst =
+    /^\s*(?:for|by|on|due)?\s*(today|tonight|tomorrow|this \w+|next \w+|\w+day)\s*:\s*(.+)$/i.exec(
+      text,
+    );
+  if (dueFirst?.[1] !== undefined && dueFirst[2] !== undefined) {
+    return [newTask(`${cleanTitle(dueFirst[2])} ${dueFirst[1]}`)];
+  }
   const listLead =
     /^\s*(?:(?:all\s+)?(?:these|the following|the following tasks|these tasks|these items|these things|following|a few things|some things|a few tasks|multiple tasks|several tasks|tasks|items|things|(?:two|three|four|five|six|2|3|4|5|6|some|a few|a couple of|several|multiple)\s+(?:new\s+)?(?:tasks|items|things|todos))\s*[:-]\s*|(?:these|the following|these tasks|the following tasks)\s+)/i;
   const forced = listLead.test(text);
@@ -1502,7 +1522,7 @@ function parseAdd(span: Span): Clause | undefined {
   const first = span.tokens[0]?.word ?? '';
   const second = span.tokens[1]?.word ?? '';
   // "todo: X", "task: X", "new task X", "reminder: X"
-  if (['todo', 'task', 'reminder', 'note'].includes(first) && second === ':')
+  if (['todo', 'task', 'reminder', 'note', 'new', 'add'].includes(first) && second === ':')
     return addAction(sub(span, 2));
   if (
     first === 'todo' &&
@@ -3159,6 +3179,29 @@ function parseClause(span: Span): Clause[] {
  */
 export function parseMessage(message: string): Clause[] {
   const clauses = splitClauses(message).flatMap(parseClause);
+  // "I need to get the car washed, can you put that on my list": the
+  // pronoun is the clause before it.
+  for (let index = clauses.length - 1; index > 0; index--) {
+    const clause = clauses[index];
+    const before = clauses[index - 1];
+    const pronoun =
+      clause?.mode === 'do' &&
+      clause.action.type === 'add' &&
+      clause.action.tasks.length === 1 &&
+      ['that', 'it', 'this', 'those', 'them', 'these'].includes(
+        clause.action.tasks[0]?.title.toLowerCase() ?? '',
+      );
+    if (!pronoun || before === undefined) continue;
+    if (before.mode === 'do' && before.action.type === 'add') clauses.splice(index, 1);
+    else if (before.mode === 'offer' && before.action.type === 'add') {
+      clauses.splice(index - 1, 2, { mode: 'do', action: before.action });
+    } else if (before.mode === 'unknown') {
+      clauses.splice(index - 1, 2, {
+        mode: 'do',
+        action: { type: 'add', tasks: parseTitles(before.text) },
+      });
+    }
+  }
   // "and call dad", "5 too": more of whatever the last turn did.
   const [only] = clauses;
   const continued =
