@@ -139,7 +139,7 @@ describe('built-in model', () => {
       assert.ok('text' in step);
       assert.equal(
         step.text,
-        'I couldn\'t find task 2 (call the bank). Say "show me all my tasks" to see their numbers.',
+        'I couldn\'t find task 2. Say "show me all my tasks" to see their numbers.',
       );
     });
   }

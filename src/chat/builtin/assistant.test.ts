@@ -259,7 +259,7 @@ const COMPLETING: Case[] = [
   ['mark everything done', [done(1), done(2), done(4), done(5), done(6)]],
   ['please mark task 2 as complete, thanks', [done(2)]],
   ['can you mark 2 as done?', [done(2)]],
-  ['mark task 3 as done', nothing, /already done/],
+  ['mark the call mom task as done', nothing, /already done/],
   ['complete task 9', nothing, /couldn't find task 9/],
   ['mark the call task as done', [done(5)]],
   ['mark the groceries task as done', nothing, /couldn't find a task matching "groceries"/],

@@ -14,7 +14,7 @@ export interface FakeTask {
 
 export interface TurnResult {
   calls: ToolCall[];
-  /** The calls that change something (everything but list_tasks). */
+  /** The calls that changed something (succeeded, and not list_tasks). */
   changes: ToolCall[];
   text: string;
 }
@@ -103,6 +103,7 @@ export class FakeConversation {
   say(message: string): TurnResult {
     this.#prompt.push({ role: 'user', content: [{ type: 'text', text: message }] });
     const calls: ToolCall[] = [];
+    const changes: ToolCall[] = [];
     for (let step = 0; step < 6; step++) {
       const next = decide(this.#prompt);
       if ('text' in next) {
@@ -115,7 +116,7 @@ export class FakeConversation {
         });
         return {
           calls,
-          changes: calls.filter((call) => call.toolName !== 'list_tasks'),
+          changes,
           text: next.text,
         };
       }
@@ -136,6 +137,7 @@ export class FakeConversation {
         content: next.calls.map((call, index) => {
           calls.push(call);
           const result = this.#run(call);
+          if (result.ok && call.toolName !== 'list_tasks') changes.push(call);
           return {
             type: 'tool-result',
             toolCallId: ids[index] ?? '',

@@ -426,12 +426,22 @@ function without(
 ): Resolution & { spared: TitledTask[] } {
   if (except.length === 0) return { ...resolution, spared: [] };
   const excluded = new Set(
-    except.flatMap((target) => resolve(target, tasks, memory).tasks.map((task) => task.task_id)),
+    except.flatMap((target) => [
+      ...resolve(target, tasks, memory).tasks.map((task) => task.task_id),
+      ...(target.kind === 'numbers' ? target.numbers : []),
+    ]),
   );
+  const spared = [
+    ...resolution.tasks.filter((task) => excluded.has(task.task_id)),
+    ...resolution.missing
+      .filter((n) => excluded.has(n))
+      .map((n) => ({ task_id: n, title: '', completed: false })),
+  ];
   return {
     ...resolution,
     tasks: resolution.tasks.filter((task) => !excluded.has(task.task_id)),
-    spared: resolution.tasks.filter((task) => excluded.has(task.task_id)),
+    missing: resolution.missing.filter((n) => !excluded.has(n)),
+    spared,
   };
 }
 
@@ -439,6 +449,15 @@ const needsTasks = (item: Item): boolean => {
   if (item.kind === 'say') return false;
   if (item.kind === 'not') return false;
   const action = item.action;
+  // Completing by number needs no list: the tool's answer names the task.
+  if (
+    item.kind === 'act' &&
+    action.type === 'change' &&
+    action.change === 'complete' &&
+    action.target.kind === 'numbers'
+  ) {
+    return false;
+  }
   return (
     action.type === 'change' ||
     action.type === 'restore' ||
@@ -730,9 +749,14 @@ function changeWork(
     tasks,
     memory,
   );
-  const notes = missingText(resolution, action.change, tasks);
-  if (resolution.spared.length > 0)
-    notes.push(`As you said, I left ${joinAnd(resolution.spared.map(named))} alone.`);
+  // Numbers not on the list still go to the tool, which has the last word.
+  const notes = missingText({ ...resolution, missing: [] }, action.change, tasks);
+  if (resolution.spared.length > 0) {
+    const spared = resolution.spared.map((task) =>
+      task.title === '' ? `task ${task.task_id}` : named(task),
+    );
+    notes.push(`As you said, I left ${joinAnd(spared)} alone.`);
+  }
   const pending: Pending | undefined =
     resolution.several !== undefined
       ? {
@@ -807,7 +831,10 @@ function changeWork(
       );
     }
   }
-  found = found.filter((task) => !already.includes(task));
+  found = [
+    ...found.filter((task) => !already.includes(task)),
+    ...resolution.missing.map((n) => ({ task_id: n, title: '', completed: false })),
+  ];
   const calls = found.map((task) => changeCall(action.change, task, action));
   return {
     calls,
@@ -824,11 +851,19 @@ function changeWork(
         );
         parts.push(doneText(action.change, results, action));
       }
+      const unknown: number[] = [];
       for (const [index, task] of found.entries()) {
         const outcome = outcomes[index];
-        if (outcome !== undefined && !outcome.ok)
-          parts.push(failureText(failureOf(outcome.value), named(task)));
+        if (outcome === undefined || outcome.ok) continue;
+        const failure = failureOf(outcome.value);
+        if (failure.code === 'not_found') unknown.push(task.task_id);
+        else
+          parts.push(
+            failureText(failure, task.title === '' ? `task ${task.task_id}` : named(task)),
+          );
       }
+      if (unknown.length > 0)
+        parts.push(failureText({ code: 'not_found', hint: '' }, numbersPhrase(unknown)));
       return [...parts, ...notes]
         .join(' ')
         .replace(/ (Several|I couldn't find a task matching)/, '\n$1');
