@@ -231,6 +231,45 @@ describeStore('chat with the built-in assistant', (ctx) => {
     assert.deepEqual(await titles(user.userId), ['1. one', '2. two']);
   });
 
+  it('resolves its question on the next turn, from the saved conversation', async () => {
+    const user = await fresh();
+    for (const title of ['call the bank', 'call mom', 'buy milk']) await user.say(`add ${title}`);
+    const asked = await user.say('delete the call task');
+    assert.match(asked.response, /Which one\? Tell me its number\.$/);
+    const answered = await user.say('the mom one');
+    assert.deepEqual(changes(answered), [['delete_task', { task_id: 2 }]]);
+    await user.say('show my tasks');
+    const first = await user.say('mark the first one as done');
+    assert.deepEqual(changes(first), [['complete_task', { task_id: 1 }]]);
+    const confirm = await user.say('clear everything');
+    assert.deepEqual(changes(confirm), []);
+    const yes = await user.say('yes');
+    assert.deepEqual(changes(yes), [
+      ['delete_task', { task_id: 1 }],
+      ['delete_task', { task_id: 3 }],
+    ]);
+    assert.deepEqual(await titles(user.userId), []);
+  });
+
+  it('undoes its own last change: a deleted task comes back with its description', async () => {
+    const user = await fresh();
+    await user.say('add call dentist, note: ask about the filling');
+    await user.say('delete task 1');
+    const undone = await user.say('oops, bring it back');
+    assert.equal(
+      undone.response,
+      'Undone: "call dentist" is back on your list as task 2 (it was task 1).',
+    );
+    const [task] = await ctx.store.tasks.listTasks(user.userId);
+    assert.deepEqual(
+      [task?.number, task?.title, task?.description],
+      [2, 'call dentist', 'ask about the filling'],
+    );
+    await user.say('mark it as done');
+    await user.say('undo');
+    assert.deepEqual(await titles(user.userId, 'pending'), ['2. call dentist']);
+  });
+
   it("changes a task's title or description", async () => {
     const user = await fresh();
     await user.say('add call mom');
