@@ -632,3 +632,43 @@ it('has at least 300 phrasings in its tables', () => {
     ].reduce((sum, cases) => sum + cases.length, 0) + LISTING.length;
   assert.ok(total >= 300, `only ${total}`);
 });
+
+describe('built-in assistant: a negated or questioned command never changes anything', () => {
+  const commands = [
+    'delete task 1',
+    'remove the milk task',
+    'mark task 2 as done',
+    'complete 2',
+    'mark 3 as not done',
+    'uncheck 3',
+    'add buy bread',
+    'rename task 1 to buy oat milk',
+    'clear completed',
+    'delete everything',
+    'tick off pay rent',
+  ];
+  const negations = [
+    "don't ",
+    'do not ',
+    'please do not ',
+    'never ',
+    "actually, don't ",
+    'no, do not ',
+    "I don't want you to ",
+    "you don't need to ",
+    'no need to ',
+    "let's not ",
+    'wait, don\'t ',
+  ];
+  const questions = ['should I ', 'what happens if I ', 'can I ', 'is it ok to ', 'what if I '];
+  for (const command of commands) {
+    for (const lead of [...negations, ...questions]) {
+      const message = `${lead}${command}${questions.includes(lead) ? '?' : ''}`;
+      it(message, () => {
+        const conversation = new FakeConversation(LIST);
+        const reply = conversation.say(message);
+        assert.deepEqual(reply.changes, [], reply.text);
+      });
+    }
+  }
+});
