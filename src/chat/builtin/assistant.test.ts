@@ -658,7 +658,7 @@ describe('built-in assistant: a negated or questioned command never changes anyt
     "you don't need to ",
     'no need to ',
     "let's not ",
-    'wait, don\'t ',
+    "wait, don't ",
   ];
   const questions = ['should I ', 'what happens if I ', 'can I ', 'is it ok to ', 'what if I '];
   for (const command of commands) {

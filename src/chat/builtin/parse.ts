@@ -14,7 +14,14 @@ import type {
   Target,
 } from './intent.ts';
 import { numberList, positionList } from './numbers.ts';
-import { baseForm, correctCommandWord, isPastTense, tokenise, type Token } from './words.ts';
+import {
+  wordSet,
+  baseForm,
+  correctCommandWord,
+  isPastTense,
+  tokenise,
+  type Token,
+} from './words.ts';
 
 /** A run of tokens of the message; `source` is the whole message. */
 interface Span {
@@ -34,7 +41,12 @@ const sub = (span: Span, from: number, to = span.tokens.length): Span => ({
   tokens: span.tokens.slice(from, to),
 });
 
-const phrases = (list: readonly string[]): string[][] => list.map((phrase) => phrase.split(' '));
+/** Phrases written `a | b c | d`, each as its words. */
+const phrases = (list: string): string[][] =>
+  list
+    .split('|')
+    .map((phrase) => phrase.trim().split(/\s+/))
+    .filter((phrase) => phrase[0] !== '');
 
 /** How many tokens of `phrase` start `span` at `at`, or 0. */
 function matchAt(span: Span, phrase: readonly string[], at = 0): number {
@@ -89,116 +101,29 @@ function quotedRanges(source: string): [number, number][] {
 
 // ---------------------------------------------------------------- vocabulary
 
-const ADD_VERBS = new Set([
-  'add',
-  'create',
-  'new',
-  'insert',
-  'include',
-  'append',
-  'jot',
-  'write',
-  'note',
-  'log',
-  'enter',
-  'save',
-  'record',
-  'stick',
-  'pop',
-  'throw',
-  'put',
-  'make',
-  'set',
-  'schedule',
-  'plan',
-  'type',
-]);
-const LIST_VERBS = new Set([
-  'list',
-  'show',
-  'display',
-  'view',
-  'see',
-  'print',
-  'read',
-  'give',
-  'tell',
-  'get',
-  'open',
-  'check',
-  'review',
-  'recap',
-  'summarize',
-  'summarise',
-]);
-const COMPLETE_VERBS = new Set([
-  'complete',
-  'finish',
-  'finished',
-  'completed',
-  'done',
-  'tick',
-  'check',
-  'cross',
-  'close',
-  'resolve',
-  'strike',
-  'mark',
-  'set',
-  'knock',
-  'tickoff',
-]);
-const REOPEN_VERBS = new Set([
-  'reopen',
-  'uncheck',
-  'untick',
-  'unmark',
-  'uncomplete',
-  'unfinish',
-  'undone',
-  'reactivate',
-  'unarchive',
-]);
-const DELETE_VERBS = new Set([
-  'scratch',
-  'delete',
-  'remove',
-  'erase',
-  'drop',
-  'trash',
-  'bin',
-  'scrap',
-  'kill',
-  'nuke',
-  'discard',
-  'clear',
-  'wipe',
-  'purge',
-  'ditch',
-  'dump',
-  'cancel',
-  'axe',
-  'del',
-  'rm',
-  'forget',
-  'toss',
-]);
-const RENAME_VERBS = new Set([
-  'rename',
-  'retitle',
-  'change',
-  'edit',
-  'update',
-  'modify',
-  'fix',
-  'correct',
-  'reword',
-  'rewrite',
-  'replace',
-  'alter',
-  'describe',
-  'amend',
-]);
+const ADD_VERBS = wordSet(`
+  add create new insert include append jot write note log enter save record stick pop throw put
+  make set schedule plan type
+`);
+const LIST_VERBS = wordSet(`
+  list show display view see print read give tell get open check review recap summarize
+  summarise
+`);
+const COMPLETE_VERBS = wordSet(`
+  complete finish finished completed done tick check cross close resolve strike mark set knock
+  tickoff
+`);
+const REOPEN_VERBS = wordSet(`
+  reopen uncheck untick unmark uncomplete unfinish undone reactivate unarchive
+`);
+const DELETE_VERBS = wordSet(`
+  scratch delete remove erase drop trash bin scrap kill nuke discard clear wipe purge ditch dump
+  cancel axe del rm forget toss
+`);
+const RENAME_VERBS = wordSet(`
+  rename retitle change edit update modify fix correct reword rewrite replace alter describe
+  amend
+`);
 const COMMAND_STARTS = new Set([
   ...ADD_VERBS,
   ...LIST_VERBS,
@@ -221,526 +146,111 @@ const COMMAND_STARTS = new Set([
   'take',
 ]);
 
-const DONE_WORDS = new Set([
-  'done',
-  'completed',
-  'complete',
-  'finished',
-  'ticked',
-  'checked',
-  'closed',
-  'crossed',
-  'accomplished',
-  'achieved',
-  'sorted',
-  'handled',
-  'resolved',
-  'over',
-  'off',
-]);
-const PENDING_WORDS = new Set([
-  'pending',
-  'left',
-  'remaining',
-  'open',
-  'outstanding',
-  'unfinished',
-  'incomplete',
-  'undone',
-  'active',
-  'due',
-  'upcoming',
-  'current',
-  'uncompleted',
-  'unchecked',
-  'still',
-  'next',
-  'unticked',
-  'remain',
-  'plate',
-]);
-const NEGATORS = new Set([
-  'not',
-  "n't",
-  "haven't",
-  "didn't",
-  "isn't",
-  "aren't",
-  "don't",
-  "hasn't",
-  "wasn't",
-  'never',
-  "weren't",
-  'un',
-  'no',
-]);
-const TASK_NOUNS = new Set([
-  'task',
-  'tasks',
-  'todo',
-  'todos',
-  'item',
-  'items',
-  'reminder',
-  'reminders',
-  'entry',
-  'entries',
-  'list',
-  'things',
-  'stuff',
-  'everything',
-  'agenda',
-  'ones',
-  'chores',
-  'errands',
-  'checklist',
-]);
+const DONE_WORDS = wordSet(`
+  done completed complete finished ticked checked closed crossed accomplished achieved sorted
+  handled resolved over off
+`);
+const PENDING_WORDS = wordSet(`
+  pending left remaining open outstanding unfinished incomplete undone active due upcoming
+  current uncompleted unchecked still next unticked remain plate
+`);
+const NEGATORS = wordSet(`
+  not n't haven't didn't isn't aren't don't hasn't wasn't never weren't un no
+`);
+const TASK_NOUNS = wordSet(`
+  task tasks todo todos item items reminder reminders entry entries list things stuff everything
+  agenda ones chores errands checklist
+`);
 
-const YES = phrases([
-  'yes',
-  'y',
-  'yeah',
-  'yea',
-  'ya',
-  'yah',
-  'yep',
-  'yup',
-  'sure',
-  'ok',
-  'okay',
-  'k',
-  'kk',
-  'alright',
-  'all right',
-  'fine',
-  'confirm',
-  'confirmed',
-  'correct',
-  'right',
-  'absolutely',
-  'definitely',
-  'of course',
-  'do it',
-  'go ahead',
-  'go for it',
-  'please do',
-  'yes please',
-  'yes do it',
-  'yes go ahead',
-  'sounds good',
-  "i'm sure",
-  'i am sure',
-  "that's right",
-  'exactly',
-  'affirmative',
-  'sure thing',
-  'why not',
-  'ok do it',
-  'okay do it',
-  'yes delete',
-  'yes delete them',
-  'yes delete it',
-  'yes delete all',
-  'yes all',
-  'yes both',
-  'do that',
-  'please',
-  'yes i am sure',
-  'yes sure',
-  'sure go ahead',
-  'proceed',
-  'go on',
-  'yes that one',
-  'yes please do',
-  'yes thanks',
-  'ok go ahead',
-  'yes yes',
-  'yes confirm',
-  'i confirm',
-  'ja',
-  'si',
-]);
-const NO = phrases([
-  'no',
-  'n',
-  'nope',
-  'nah',
-  'no thanks',
-  'no thank you',
-  'not really',
-  'negative',
-  'neither',
-  'none',
-  'none of them',
-  'no way',
-  "i don't think so",
-  "don't",
-  'dont',
-  'do not',
-  'nay',
-  'no no',
-  'no please',
-  'please no',
-  'no dont',
-  "no don't",
-  'neither of them',
-  'not that',
-  'no keep it',
-  'keep it',
-  'keep them',
-  'no keep them',
-  'leave them',
-  'no leave it',
-]);
-const CANCEL = phrases([
-  'never mind',
-  'nevermind',
-  'nvm',
-  'cancel',
-  'cancel that',
-  'cancel it',
-  'forget it',
-  'forget that',
-  'forget about it',
-  'scratch that',
-  'stop',
-  'abort',
-  'leave it',
-  'leave it alone',
-  'skip it',
-  'skip',
-  "don't do that",
-  "don't do it",
-  'do not do that',
-  'do not do it',
-  'dont do that',
-  'dont do it',
-  'wait',
-  'hold on',
-  'hang on',
-  'not now',
-  'not yet',
-  'i changed my mind',
-  'changed my mind',
-  'ignore that',
-  'ignore me',
-  'ignore it',
-  'cancel please',
-  'please cancel',
-  'wait a second',
-  'wait a minute',
-  'hold on a sec',
-  'actually no',
-  'actually never mind',
-  'on second thought',
-  'on second thoughts',
-  "let's not",
-  'lets not',
-  'let us not',
-  'no cancel',
-  'cancel the last request',
-  'stop that',
-  "don't bother",
-  'dont bother',
-  'not needed',
-  "it's fine",
-  'its fine',
-  'no need',
-]);
+const YES = phrases(`
+  yes | y | yeah | yea | ya | yah | yep | yup | sure | ok | okay | k | kk | alright | all right |
+  fine | confirm | confirmed | correct | right | absolutely | definitely | of course | do it |
+  go ahead | go for it | please do | yes please | yes do it | yes go ahead | sounds good |
+  i'm sure | i am sure | that's right | exactly | affirmative | sure thing | why not | ok do it |
+  okay do it | yes delete | yes delete them | yes delete it | yes delete all | yes all |
+  yes both | do that | please | yes i am sure | yes sure | sure go ahead | proceed | go on |
+  yes that one | yes please do | yes thanks | ok go ahead | yes yes | yes confirm | i confirm |
+  ja | si
+`);
+const NO = phrases(`
+  no | n | nope | nah | no thanks | no thank you | not really | negative | neither | none |
+  none of them | no way | i don't think so | don't | dont | do not | nay | no no | no please |
+  please no | no dont | no don't | neither of them | not that | no keep it | keep it | keep them |
+  no keep them | leave them | no leave it
+`);
+const CANCEL = phrases(`
+  never mind | nevermind | nvm | cancel | cancel that | cancel it | forget it | forget that |
+  forget about it | scratch that | stop | abort | leave it | leave it alone | skip it | skip |
+  don't do that | don't do it | do not do that | do not do it | dont do that | dont do it | wait |
+  hold on | hang on | not now | not yet | i changed my mind | changed my mind | ignore that |
+  ignore me | ignore it | cancel please | please cancel | wait a second | wait a minute |
+  hold on a sec | actually no | actually never mind | on second thought | on second thoughts |
+  let's not | lets not | let us not | no cancel | cancel the last request | stop that |
+  don't bother | dont bother | not needed | it's fine | its fine | no need
+`);
 const SOCIAL: readonly [Social, string[][]][] = [
   [
     'greet',
-    phrases([
-      'hi',
-      'hello',
-      'hey',
-      'hiya',
-      'howdy',
-      'yo',
-      'good morning',
-      'good afternoon',
-      'good evening',
-      'greetings',
-      'sup',
-      "what's up",
-      'whats up',
-      'hey there',
-      'hi there',
-      'hello there',
-      'morning',
-      'evening',
-      'how are you',
-      "how's it going",
-      'hows it going',
-      'how are you doing',
-      'hi todochat',
-      'hello todochat',
-      'heya',
-      'hola',
-      'hey you',
-    ]),
+    phrases(`
+  hi | hello | hey | hiya | howdy | yo | good morning | good afternoon | good evening |
+  greetings | sup | what's up | whats up | hey there | hi there | hello there | morning |
+  evening | how are you | how's it going | hows it going | how are you doing | hi todochat |
+  hello todochat | heya | hola | hey you
+`),
   ],
   [
     'thanks',
-    phrases([
-      'thanks',
-      'thank you',
-      'thx',
-      'ty',
-      'cheers',
-      'thanks a lot',
-      'much appreciated',
-      'appreciate it',
-      'great',
-      'perfect',
-      'awesome',
-      'cool',
-      'nice',
-      'good',
-      'brilliant',
-      'excellent',
-      'lovely',
-      'wonderful',
-      'great thanks',
-      'thank you so much',
-      'thanks so much',
-      'thanks a bunch',
-      'thank u',
-      'tysm',
-      'great job',
-      'nice one',
-      'good job',
-      'well done',
-      'amazing',
-      'super',
-      'neat',
-      'sweet',
-      'got it',
-      'noted',
-      'ok thanks',
-      'okay thanks',
-      'ok thank you',
-      'thanks again',
-      'many thanks',
-      'ta',
-      'love it',
-      'that works',
-      'good stuff',
-      'fantastic',
-    ]),
+    phrases(`
+  thanks | thank you | thx | ty | cheers | thanks a lot | much appreciated | appreciate it |
+  great | perfect | awesome | cool | nice | good | brilliant | excellent | lovely | wonderful |
+  great thanks | thank you so much | thanks so much | thanks a bunch | thank u | tysm |
+  great job | nice one | good job | well done | amazing | super | neat | sweet | got it | noted |
+  ok thanks | okay thanks | ok thank you | thanks again | many thanks | ta | love it |
+  that works | good stuff | fantastic
+`),
   ],
   [
     'bye',
-    phrases([
-      'bye',
-      'goodbye',
-      'good bye',
-      'see you',
-      'see ya',
-      'later',
-      'good night',
-      'goodnight',
-      "that's all",
-      'thats all',
-      "that's it",
-      'thats it',
-      'nothing else',
-      'bye bye',
-      'cya',
-      'see you later',
-      'talk later',
-      'ttyl',
-      "i'm good",
-      "that's all for now",
-      'all good',
-    ]),
+    phrases(`
+  bye | goodbye | good bye | see you | see ya | later | good night | goodnight | that's all |
+  thats all | that's it | thats it | nothing else | bye bye | cya | see you later | talk later |
+  ttyl | i'm good | that's all for now | all good
+`),
   ],
   [
     'help',
-    phrases([
-      'help',
-      'what can you do',
-      'how does this work',
-      'what do you do',
-      'commands',
-      'how do i use this',
-      'who are you',
-      'what are you',
-      'what can i say',
-      'help me',
-      'what can i do',
-      'options',
-      'menu',
-      'how does it work',
-      'instructions',
-      'what can i ask',
-      'what can i ask you',
-      'how do you work',
-      'can you help',
-      'can you help me',
-      'i need help',
-      'usage',
-    ]),
+    phrases(`
+  help | what can you do | how does this work | what do you do | commands | how do i use this |
+  who are you | what are you | what can i say | help me | what can i do | options | menu |
+  how does it work | instructions | what can i ask | what can i ask you | how do you work |
+  can you help | can you help me | i need help | usage
+`),
   ],
 ];
 
-const LEADING_FILLERS = phrases([
-  'i just remembered',
-  'i just remembered that',
-  'just remembered',
-  'i remembered',
-  'i remembered that',
-  'i almost forgot',
-  'before i forget',
-  'oh i remember',
-  'i forgot',
-  'please',
-  'pls',
-  'plz',
-  'kindly',
-  'ok',
-  'okay',
-  'k',
-  'so',
-  'um',
-  'uh',
-  'umm',
-  'erm',
-  'hmm',
-  'oh',
-  'also',
-  'and',
-  'then',
-  'plus',
-  'now',
-  'alright',
-  'right',
-  'well',
-  'hey',
-  'hi',
-  'hello',
-  'sorry',
-  'btw',
-  'lastly',
-  'next',
-  'and also',
-  'oh and',
-  'and then',
-  'can you',
-  'could you',
-  'would you',
-  'will you',
-  'can u',
-  'could u',
-  'would you mind',
-  'do you mind',
-  'would you please',
-  'could you please',
-  'can you please',
-  'i want you to',
-  "i'd like you to",
-  'i would like you to',
-  'i need you to',
-  'go ahead and',
-  "let's",
-  'lets',
-  'let us',
-  'quick',
-  'quickly',
-  'hey there',
-  'todochat',
-  'actually',
-  'ah',
-  'hm',
-  'yes',
-  'yeah',
-  'yep',
-  'ok so',
-  'okay so',
-  'one more thing',
-  'one more',
-  'first',
-  'firstly',
-  'second',
-  'secondly',
-  'finally',
-  'oh yeah',
-  'oh yes',
-  'by the way',
-  'in that case',
-  'instead',
-  'no wait',
-  'but',
-  'let me',
-  'lemme',
-  'ok now',
-  'right then',
-  'just',
-  'wait',
-  'hey todochat',
-  'dear todochat',
-  'assistant',
-  'ooh',
-  'can you just',
-  'could you just',
-  'just please',
-  'try to',
-  'you can',
-  'you should',
-  'you could',
-  'help me',
-  'mind',
-  'be a dear and',
-  'now please',
-  'no no',
-]);
-const TRAILING_FILLERS = phrases([
-  'please',
-  'pls',
-  'plz',
-  'thanks',
-  'thank you',
-  'thx',
-  'for me',
-  'now',
-  'right now',
-  'thank you so much',
-  'thanks a lot',
-  'if you can',
-  'if you could',
-  'if possible',
-  'when you can',
-  'for me please',
-  'please thanks',
-  'ok',
-  'okay',
-  'too',
-  'as well',
-  'also',
-  'then',
-  'already',
-  'cheers',
-  'mate',
-  'buddy',
-  'thanks in advance',
-  'ty',
-  'again',
-  'please and thank you',
-  'asap please',
-  'for me thanks',
-  'quickly',
-  'real quick',
-  'instead',
-  'yet',
-  'anymore',
-  'any more',
-  'now please',
-  'if you would',
-  'will you',
-  'would you',
-  'could you',
-  'can you',
-]);
+const LEADING_FILLERS = phrases(`
+  i just remembered | i just remembered that | just remembered | i remembered |
+  i remembered that | i almost forgot | before i forget | oh i remember | i forgot | please |
+  pls | plz | kindly | ok | okay | k | so | um | uh | umm | erm | hmm | oh | also | and | then |
+  plus | now | alright | right | well | hey | hi | hello | sorry | btw | lastly | next |
+  and also | oh and | and then | can you | could you | would you | will you | can u | could u |
+  would you mind | do you mind | would you please | could you please | can you please |
+  i want you to | i'd like you to | i would like you to | i need you to | go ahead and | let's |
+  lets | let us | quick | quickly | hey there | todochat | actually | ah | hm | yes | yeah | yep |
+  ok so | okay so | one more thing | one more | first | firstly | second | secondly | finally |
+  oh yeah | oh yes | by the way | in that case | instead | no wait | but | let me | lemme |
+  ok now | right then | just | wait | hey todochat | dear todochat | assistant | ooh |
+  can you just | could you just | just please | try to | you can | you should | you could |
+  help me | mind | be a dear and | now please | no no
+`);
+const TRAILING_FILLERS = phrases(`
+  please | pls | plz | thanks | thank you | thx | for me | now | right now | thank you so much |
+  thanks a lot | if you can | if you could | if possible | when you can | for me please |
+  please thanks | ok | okay | too | as well | also | then | already | cheers | mate | buddy |
+  thanks in advance | ty | again | please and thank you | asap please | for me thanks | quickly |
+  real quick | instead | yet | anymore | any more | now please | if you would | will you |
+  would you | could you | can you
+`);
 
 const GERUNDS: Readonly<Record<string, string>> = {
   adding: 'add',
@@ -911,20 +421,9 @@ const STANDALONE = [
   ...NO,
   ...CANCEL,
   ...SOCIAL.flatMap(([, list]) => list),
-  ...phrases([
-    'actually',
-    'oh',
-    'oops',
-    'hmm',
-    'wait',
-    'ok so',
-    'so',
-    'well',
-    'no wait',
-    'oh wait',
-    'ah',
-    'sorry',
-  ]),
+  ...phrases(`
+  actually | oh | oops | hmm | wait | ok so | so | well | no wait | oh wait | ah | sorry
+`),
 ];
 
 /** Splits a message into clauses: sentences first, then at commas and conjunctions before a new command. */
@@ -1066,35 +565,11 @@ function commandForm(span: Span): Span {
 
 // -------------------------------------------------------------- targets
 
-const PRONOUNS = phrases([
-  'it',
-  'that',
-  'that one',
-  'this',
-  'this one',
-  'them',
-  'those',
-  'these',
-  'those ones',
-  'these ones',
-  'both',
-  'both of them',
-  'all of them',
-  'the one',
-  'that task',
-  'this task',
-  'those tasks',
-  'these tasks',
-  'the same one',
-  'the same',
-  'that item',
-  'the task',
-  'one',
-  'em',
-  "'em",
-  'it again',
-  'that too',
-]);
+const PRONOUNS = phrases(`
+  it | that | that one | this | this one | them | those | these | those ones | these ones | both |
+  both of them | all of them | the one | that task | this task | those tasks | these tasks |
+  the same one | the same | that item | the task | one | em | 'em | it again | that too
+`);
 
 function statusOf(list: readonly string[]): Status {
   const negated = list.some((word) => NEGATORS.has(word) || word.endsWith("n't"));
@@ -1111,68 +586,22 @@ function statusOf(list: readonly string[]): Status {
 /** Strips the words around a title reference: "the task called", "one", "task". */
 function titleQuery(span: Span): string {
   let current = trimPunct(span);
-  const lead = phrases([
-    'the task called',
-    'the task named',
-    'the task about',
-    'the task for',
-    'the todo called',
-    'task called',
-    'task named',
-    'the one about',
-    'the one with',
-    'the one called',
-    'the one for',
-    'the item',
-    'the task',
-    'the todo',
-    'my task',
-    'task',
-    'todo',
-    'the',
-    'my',
-    'item',
-    'one called',
-    'called',
-    'named',
-    'about',
-    'for',
-    'a',
-    'an',
-    'our',
-    'that',
-    'one about',
-    'those',
-    'these',
-  ]);
+  const lead = phrases(`
+  the task called | the task named | the task about | the task for | the todo called |
+  task called | task named | the one about | the one with | the one called | the one for |
+  the item | the task | the todo | my task | task | todo | the | my | item | one called | called |
+  named | about | for | a | an | our | that | one about | those | these
+`);
   for (;;) {
     const length = startsWithAny(current, lead);
     if (length === 0 || length >= current.tokens.length) break;
     current = sub(current, length);
   }
-  const tail = phrases([
-    'task',
-    'tasks',
-    'todo',
-    'one',
-    'item',
-    'thing',
-    'ones',
-    'on my list',
-    'from my list',
-    'off my list',
-    'from the list',
-    'off the list',
-    'on the list',
-    'from my todo list',
-    'off my todo list',
-    'from my tasks',
-    'in my list',
-    'please',
-    'for me',
-    'now',
-    'too',
-  ]);
+  const tail = phrases(`
+  task | tasks | todo | one | item | thing | ones | on my list | from my list | off my list |
+  from the list | off the list | on the list | from my todo list | off my todo list |
+  from my tasks | in my list | please | for me | now | too
+`);
   for (;;) {
     const length = endsWithAny(current, tail);
     if (length === 0 || length >= current.tokens.length) break;
@@ -1465,51 +894,13 @@ export function parseNewTasks(span: Span): NewTask[] {
 
 // -------------------------------------------------------------- families
 
-const ADD_NOUN = phrases([
-  'a new task',
-  'new task',
-  'a task',
-  'task',
-  'a todo',
-  'todo',
-  'an item',
-  'item',
-  'a reminder',
-  'reminder',
-  'another task',
-  'another one',
-  'another',
-  'one more task',
-  'one more',
-  'a new todo',
-  'new todo',
-  'an entry',
-  'entry',
-  'a note',
-  'note',
-  'a new item',
-  'new item',
-  'tasks',
-  'todos',
-  'items',
-  'a new one',
-  'a',
-  'an',
-  'the task',
-  'the item',
-  'a thing',
-  'something',
-  'some tasks',
-  'a couple of tasks',
-  'a couple tasks',
-  'few tasks',
-  'a few',
-  'a few tasks',
-  'new',
-  'me a task',
-  'me a reminder',
-  'me',
-]);
+const ADD_NOUN = phrases(`
+  a new task | new task | a task | task | a todo | todo | an item | item | a reminder | reminder |
+  another task | another one | another | one more task | one more | a new todo | new todo |
+  an entry | entry | a note | note | a new item | new item | tasks | todos | items | a new one |
+  a | an | the task | the item | a thing | something | some tasks | a couple of tasks |
+  a couple tasks | few tasks | a few | a few tasks | new | me a task | me a reminder | me
+`);
 
 function addAction(rest: Span): Clause {
   const tasks = parseNewTasks(rest);
@@ -1628,27 +1019,11 @@ function parseAdd(span: Span): Clause | undefined {
   rest = trimPunct(rest);
   const connector = startsWithAny(
     rest,
-    phrases([
-      'to remind me to',
-      'reminding me to',
-      'that i need to',
-      'that i have to',
-      'that says',
-      'which says',
-      'saying',
-      'called',
-      'named',
-      'titled',
-      'for',
-      'to',
-      'about',
-      'that',
-      'of',
-      ':',
-      '-',
-      'with the title',
-      'with title',
-    ]),
+    phrases(`
+  to remind me to | reminding me to | that i need to | that i have to | that says | which says |
+  saying | called | named | titled | for | to | about | that | of | : | - | with the title |
+  with title
+`),
   );
   if (connector > 0 && connector < rest.tokens.length) rest = trimPunct(sub(rest, connector));
   if (
@@ -1678,82 +1053,21 @@ function parseDescribeAfterAdd(span: Span): Clause | undefined {
   return { mode: 'do', action: { type: 'change', change: 'describe', target, description } };
 }
 
-const WRAPPERS = phrases([
-  "don't let me forget to",
-  "don't let me forget",
-  'do not let me forget to',
-  'do not let me forget',
-  'dont let me forget to',
-  'dont let me forget',
-  "don't forget to",
-  "don't forget",
-  'do not forget to',
-  'do not forget',
-  'dont forget to',
-  'dont forget',
-  'never let me forget to',
-  'never forget to',
-  'remind me to',
-  'remind me that i need to',
-  'remind me that i have to',
-  'remind me about',
-  'remind me of',
-  'remind me',
-  'remember to',
-  'remember that i need to',
-  'remember that i have to',
-  'remember',
-  'i need to remember to',
-  'i have to remember to',
-  'i must remember to',
-  'make sure i',
-  'make sure to',
-  'make sure that i',
-  'i need to',
-  'i have to',
-  "i've got to",
-  'i have got to',
-  'i got to',
-  'i gotta',
-  'i must',
-  'i should',
-  'need to',
-  'gotta',
-  'have to',
-  'must',
-  'i still need to',
-  'i also need to',
-  'i also have to',
-  'i still have to',
-  'we need to',
-  'we have to',
-  'we should',
-  'we must',
-  'i want to',
-  "i'd like to",
-  'i would like to',
-  'i plan to',
-  "i'm planning to",
-  'i am planning to',
-  "i'm going to",
-  'i am going to',
-  'i wanna',
-  'i will need to',
-  "i'll need to",
-  'i really need to',
-  'i really should',
-  'i ought to',
-  'i should probably',
-  "i'd better",
-  'i better',
-  'i need',
-  'task for me',
-  'there is',
-  "there's",
-  'we gotta',
-  'i promised to',
-  'i was supposed to',
-]);
+const WRAPPERS = phrases(`
+  don't let me forget to | don't let me forget | do not let me forget to | do not let me forget |
+  dont let me forget to | dont let me forget | don't forget to | don't forget | do not forget to |
+  do not forget | dont forget to | dont forget | never let me forget to | never forget to |
+  remind me to | remind me that i need to | remind me that i have to | remind me about |
+  remind me of | remind me | remember to | remember that i need to | remember that i have to |
+  remember | i need to remember to | i have to remember to | i must remember to | make sure i |
+  make sure to | make sure that i | i need to | i have to | i've got to | i have got to |
+  i got to | i gotta | i must | i should | need to | gotta | have to | must | i still need to |
+  i also need to | i also have to | i still have to | we need to | we have to | we should |
+  we must | i want to | i'd like to | i would like to | i plan to | i'm planning to |
+  i am planning to | i'm going to | i am going to | i wanna | i will need to | i'll need to |
+  i really need to | i really should | i ought to | i should probably | i'd better | i better |
+  i need | task for me | there is | there's | we gotta | i promised to | i was supposed to
+`);
 
 /** "remind me to X", "I need to X", "don't let me forget X": adds X unless X is a command. */
 function parseWrapped(span: Span): Clause | undefined {
@@ -1808,97 +1122,24 @@ function parseWrapped(span: Span): Clause | undefined {
   return addAction(rest);
 }
 
-const DONE_STATE = phrases([
-  'done',
-  'complete',
-  'completed',
-  'finished',
-  'closed',
-  'resolved',
-  'checked',
-  'ticked',
-  'off',
-  'checked off',
-  'ticked off',
-  'crossed off',
-  'as done',
-  'as complete',
-  'as completed',
-  'as finished',
-  'as closed',
-  'to done',
-  'to complete',
-  'to completed',
-  'as resolved',
-  'done already',
-  'as done please',
-  'as taken care of',
-  'taken care of',
-  'handled',
-  'sorted',
-  'as dealt with',
-  'dealt with',
-  'off the list',
-  'off my list',
-  'off my todo list',
-  'as ticked',
-  'as checked',
-  'as ticked off',
-  'as checked off',
-  'is done',
-  'ticked off the list',
-]);
-const OPEN_STATE = phrases([
-  'not done',
-  'undone',
-  'incomplete',
-  'uncompleted',
-  'unfinished',
-  'not complete',
-  'not completed',
-  'not finished',
-  'pending',
-  'open',
-  'active',
-  'todo',
-  'to do',
-  'as not done',
-  'as undone',
-  'as incomplete',
-  'as unfinished',
-  'as not complete',
-  'as not completed',
-  'as not finished',
-  'as pending',
-  'as open',
-  'as active',
-  'as todo',
-  'as to do',
-  'to pending',
-  'to not done',
-  'to incomplete',
-  'to open',
-  'as uncompleted',
-  'back to pending',
-  'back to not done',
-  'back to todo',
-  'as not yet done',
-  'not done yet',
-  'as not done yet',
-  'unchecked',
-  'as unchecked',
-  'unticked',
-  'as unticked',
-  'as new',
-  'as outstanding',
-  'back to open',
-  'back to incomplete',
-  'as incomplete again',
-  'as not done again',
-  'not done again',
-  'incomplete again',
-  'as undone again',
-]);
+const DONE_STATE = phrases(`
+  done | complete | completed | finished | closed | resolved | checked | ticked | off |
+  checked off | ticked off | crossed off | as done | as complete | as completed | as finished |
+  as closed | to done | to complete | to completed | as resolved | done already | as done please |
+  as taken care of | taken care of | handled | sorted | as dealt with | dealt with |
+  off the list | off my list | off my todo list | as ticked | as checked | as ticked off |
+  as checked off | is done | ticked off the list
+`);
+const OPEN_STATE = phrases(`
+  not done | undone | incomplete | uncompleted | unfinished | not complete | not completed |
+  not finished | pending | open | active | todo | to do | as not done | as undone |
+  as incomplete | as unfinished | as not complete | as not completed | as not finished |
+  as pending | as open | as active | as todo | as to do | to pending | to not done |
+  to incomplete | to open | as uncompleted | back to pending | back to not done | back to todo |
+  as not yet done | not done yet | as not done yet | unchecked | as unchecked | unticked |
+  as unticked | as new | as outstanding | back to open | back to incomplete |
+  as incomplete again | as not done again | not done again | incomplete again | as undone again
+`);
 
 function change(
   changeKind: Change,
@@ -2048,28 +1289,11 @@ function parseCommand(clause: Span): Clause | undefined {
       rest.tokens.length === 0 ||
       startsWithAny(
         rest,
-        phrases([
-          'that',
-          'it',
-          'this',
-          'the last change',
-          'the last one',
-          'the last thing',
-          'last',
-          'my last change',
-          'the last action',
-          'what you just did',
-          'that change',
-          'the change',
-          'the delete',
-          'the deletion',
-          'please',
-          'last change',
-          'last action',
-          'that last change',
-          'that please',
-          'the last step',
-        ]),
+        phrases(`
+  that | it | this | the last change | the last one | the last thing | last | my last change |
+  the last action | what you just did | that change | the change | the delete | the deletion |
+  please | last change | last action | that last change | that please | the last step
+`),
       ) === rest.tokens.length
     ) {
       return { mode: 'do', action: { type: 'undo' } };
@@ -2119,7 +1343,13 @@ function parseCommand(clause: Span): Clause | undefined {
     LIST_VERBS.has(verb) &&
     !(
       verb === 'check' &&
-      (startsWithAny(rest, phrases(['off'])) > 0 || parseTarget(rest)?.kind === 'numbers')
+      (startsWithAny(
+        rest,
+        phrases(`
+  off
+`),
+      ) > 0 ||
+        parseTarget(rest)?.kind === 'numbers')
     )
   ) {
     const list = words(rest);
@@ -2275,47 +1505,20 @@ function parseDoneStatement(span: Span): Clause | undefined {
   const list = words(span);
   const lead = startsWithAny(
     span,
-    phrases([
-      "i'm done with",
-      'i am done with',
-      "i'm finished with",
-      'i am finished with',
-      'all done with',
-      'done with',
-      'finished with',
-      'through with',
-      "i'm through with",
-      'just finished',
-      'just completed',
-      'just did',
-      'just done',
-    ]),
+    phrases(`
+  i'm done with | i am done with | i'm finished with | i am finished with | all done with |
+  done with | finished with | through with | i'm through with | just finished | just completed |
+  just did | just done
+`),
   );
   if (lead > 0) return change('complete', parseTarget(sub(span, lead)));
   const did = startsWithAny(
     span,
-    phrases([
-      'i have just',
-      'i have already',
-      'i have finally',
-      "i've just",
-      "i've already",
-      "i've finally",
-      'i just',
-      'i already',
-      'i finally',
-      'just',
-      'i just now',
-      "i've",
-      'i have',
-      'i',
-      'finally',
-      'already',
-      'we',
-      "we've",
-      'we have',
-      'we just',
-    ]),
+    phrases(`
+  i have just | i have already | i have finally | i've just | i've already | i've finally |
+  i just | i already | i finally | just | i just now | i've | i have | i | finally | already |
+  we | we've | we have | we just
+`),
   );
   if (did > 0 || isPastTense(list[0] ?? '')) {
     const verbAt = did;
@@ -2397,39 +1600,13 @@ function parseDoneStatement(span: Span): Clause | undefined {
   );
   const doneTail = endsWithAny(
     span,
-    phrases([
-      'done',
-      'complete',
-      'completed',
-      'finished',
-      'sorted',
-      'handled',
-      'taken care of',
-      'dealt with',
-      'finally done',
-      'all done',
-      'now done',
-      'done now',
-      'is done',
-      'done already',
-      'already done',
-      'been done',
-      'been completed',
-      'been finished',
-      'been taken care of',
-      'over',
-      'off',
-      'crossed off',
-      'checked off',
-      'ticked off',
-      'is complete',
-      'now complete',
-      'all finished',
-      'paid',
-      'bought',
-      'sent',
-      'booked',
-    ]),
+    phrases(`
+  done | complete | completed | finished | sorted | handled | taken care of | dealt with |
+  finally done | all done | now done | done now | is done | done already | already done |
+  been done | been completed | been finished | been taken care of | over | off | crossed off |
+  checked off | ticked off | is complete | now complete | all finished | paid | bought | sent |
+  booked
+`),
   );
   if (doneTail > 0 && !list.some((word) => NEGATORS.has(word) || word.endsWith("n't"))) {
     const end = span.tokens.length - doneTail;
@@ -2481,42 +1658,17 @@ function parseDoneStatement(span: Span): Clause | undefined {
 function parseNotDoneStatement(span: Span): Clause | undefined {
   const lead = startsWithAny(
     span,
-    phrases([
-      "i didn't actually finish",
-      "i didn't finish",
-      "i didn't complete",
-      "i didn't do",
-      "i didn't actually do",
-      "i didn't actually complete",
-      'i did not finish',
-      'i did not complete',
-      'i did not do',
-      'i did not actually finish',
-      "i haven't finished",
-      "i haven't completed",
-      "i haven't done",
-      "i haven't actually finished",
-      'i have not finished',
-      'i have not done',
-      'i have not completed',
-      "i didn't really finish",
-      "i didn't get to",
-      'i never finished',
-      'i never did',
-      "i didn't manage to finish",
-      "i didn't manage to do",
-      'i didnt finish',
-      'i didnt do',
-      'i didnt complete',
-      "i didn't get around to",
-      "i still haven't done",
-      "i still haven't finished",
-      "i'm not done with",
-      'i am not done with',
-      "i'm not finished with",
-      'not done with',
-      "i'm not actually done with",
-    ]),
+    phrases(`
+  i didn't actually finish | i didn't finish | i didn't complete | i didn't do |
+  i didn't actually do | i didn't actually complete | i did not finish | i did not complete |
+  i did not do | i did not actually finish | i haven't finished | i haven't completed |
+  i haven't done | i haven't actually finished | i have not finished | i have not done |
+  i have not completed | i didn't really finish | i didn't get to | i never finished |
+  i never did | i didn't manage to finish | i didn't manage to do | i didnt finish | i didnt do |
+  i didnt complete | i didn't get around to | i still haven't done | i still haven't finished |
+  i'm not done with | i am not done with | i'm not finished with | not done with |
+  i'm not actually done with
+`),
   );
   if (lead > 0) {
     let rest = trimPunct(stripTrailing(sub(span, lead)));
@@ -2526,17 +1678,10 @@ function parseNotDoneStatement(span: Span): Clause | undefined {
   // "I didn't walk the dog": the verb is part of the title it names.
   const didnt = startsWithAny(
     span,
-    phrases([
-      "i didn't actually",
-      "i didn't",
-      'i did not',
-      'i didnt',
-      "i haven't actually",
-      "i haven't",
-      'i have not',
-      "we didn't",
-      'i never',
-    ]),
+    phrases(`
+  i didn't actually | i didn't | i did not | i didnt | i haven't actually | i haven't |
+  i have not | we didn't | i never
+`),
   );
   const verb = span.tokens[didnt]?.word ?? '';
   const notTitleVerbs = [
@@ -2620,14 +1765,9 @@ function parseNotDoneStatement(span: Span): Clause | undefined {
 function parseNoLongerNeeded(span: Span): Clause | undefined {
   const lead = startsWithAny(
     span,
-    phrases([
-      "i don't need",
-      'i do not need',
-      'i dont need',
-      'i no longer need',
-      "we don't need",
-      'no need for',
-    ]),
+    phrases(`
+  i don't need | i do not need | i dont need | i no longer need | we don't need | no need for
+`),
   );
   const list = words(span);
   const tail = list.slice(-2).join(' ');
@@ -2751,74 +1891,22 @@ function parseListQuestion(span: Span): Clause | undefined {
 
 // -------------------------------------------------------------- negation and questions
 
-const NEGATION = phrases([
-  "don't",
-  'dont',
-  'do not',
-  'never',
-  'please do not',
-  'no need to',
-  'not',
-  "i don't want to",
-  'i do not want to',
-  'i dont want to',
-  "i don't want you to",
-  'i do not want you to',
-  "you don't need to",
-  "you don't have to",
-  'you do not need to',
-  "there's no need to",
-  'there is no need to',
-  "let's not",
-  'lets not',
-  'better not',
-  'no dont',
-  "no don't",
-  "i didn't ask you to",
-  'i did not ask you to',
-  "you shouldn't",
-  "we don't need to",
-  "i wouldn't",
-  'stop',
-  "don't you dare",
-  'do not ever',
-  'never ever',
-  "you mustn't",
-  'avoid',
-  "i don't wanna",
-  'i dont wanna',
-  "no, don't",
-  "i'd rather not",
-  'i would rather not',
-  'rather not',
-  'hold off on',
-  'hold off',
-  'not yet',
-  "don't bother to",
-  "don't bother",
-  "i didn't say to",
-  "i didn't tell you to",
-  "don't go",
-  "don't actually",
-  "don't just",
-]);
-const NOT_NEGATION = phrases([
-  "don't let me forget",
-  'do not let me forget',
-  'dont let me forget',
-  "don't forget",
-  'do not forget',
-  'dont forget',
-  'never forget',
-  'never let me forget',
-  'not done',
-  'not finished',
-  'not completed',
-  'not complete',
-  "don't need",
-  'do not need',
-  'dont need',
-]);
+const NEGATION = phrases(`
+  don't | dont | do not | never | please do not | no need to | not | i don't want to |
+  i do not want to | i dont want to | i don't want you to | i do not want you to |
+  you don't need to | you don't have to | you do not need to | there's no need to |
+  there is no need to | let's not | lets not | better not | no dont | no don't |
+  i didn't ask you to | i did not ask you to | you shouldn't | we don't need to | i wouldn't |
+  stop | don't you dare | do not ever | never ever | you mustn't | avoid | i don't wanna |
+  i dont wanna | no, don't | i'd rather not | i would rather not | rather not | hold off on |
+  hold off | not yet | don't bother to | don't bother | i didn't say to | i didn't tell you to |
+  don't go | don't actually | don't just
+`);
+const NOT_NEGATION = phrases(`
+  don't let me forget | do not let me forget | dont let me forget | don't forget | do not forget |
+  dont forget | never forget | never let me forget | not done | not finished | not completed |
+  not complete | don't need | do not need | dont need
+`);
 
 function parseNegated(span: Span): Clause | undefined {
   if (startsWithAny(span, NOT_NEGATION) > 0) return undefined;
@@ -2838,54 +1926,17 @@ function parseNegated(span: Span): Clause | undefined {
   return { mode: 'cancel' };
 }
 
-const QUESTION = phrases([
-  'should i',
-  'shall i',
-  'can i',
-  'could i',
-  'may i',
-  'should we',
-  'shall we',
-  'what happens if',
-  'what happens when',
-  'what would happen if',
-  'what will happen if',
-  'what if',
-  'is it ok to',
-  'is it okay to',
-  'is it safe to',
-  'is it a good idea to',
-  'would it be ok to',
-  'would it be okay to',
-  'how do i',
-  'how can i',
-  'how to',
-  'how would i',
-  'do i need to',
-  'do you think i should',
-  'would you recommend',
-  'would it be wise to',
-  'is it wise to',
-  'do i have to',
-  'would it hurt to',
-  'can we',
-  'is it possible to',
-  'am i able to',
-  'would i lose',
-  'will i lose',
-  'what does it do if',
-  'what do you think about',
-  'what do you think if i',
-  'should i really',
-  'ought i to',
-  'i wonder if i should',
-  'do you think we should',
-  "what's the point of",
-  'why would i',
-  'why should i',
-  'is it bad to',
-  'is it better to',
-]);
+const QUESTION = phrases(`
+  should i | shall i | can i | could i | may i | should we | shall we | what happens if |
+  what happens when | what would happen if | what will happen if | what if | is it ok to |
+  is it okay to | is it safe to | is it a good idea to | would it be ok to | would it be okay to |
+  how do i | how can i | how to | how would i | do i need to | do you think i should |
+  would you recommend | would it be wise to | is it wise to | do i have to | would it hurt to |
+  can we | is it possible to | am i able to | would i lose | will i lose | what does it do if |
+  what do you think about | what do you think if i | should i really | ought i to |
+  i wonder if i should | do you think we should | what's the point of | why would i |
+  why should i | is it bad to | is it better to
+`);
 
 function parseQuestion(span: Span): Clause | undefined {
   const length = startsWithAny(span, QUESTION);
@@ -2933,17 +1984,10 @@ function parseStatusQuestion(span: Span): Clause | undefined {
   }
   const lead = startsWithAny(
     span,
-    phrases([
-      'did i finish',
-      'did i complete',
-      'did i do',
-      'have i finished',
-      'have i completed',
-      'have i done',
-      'did i already do',
-      'did i already finish',
-      'have i already done',
-    ]),
+    phrases(`
+  did i finish | did i complete | did i do | have i finished | have i completed | have i done |
+  did i already do | did i already finish | have i already done
+`),
   );
   if (lead > 0) {
     const target = parseTarget(sub(span, lead));
@@ -2957,16 +2001,9 @@ function parseStatusQuestion(span: Span): Clause | undefined {
 function parseDidIQuestion(span: Span): Clause | undefined {
   const lead = startsWithAny(
     span,
-    phrases([
-      'did i already',
-      'did i',
-      'have i already',
-      'have i',
-      'did we',
-      'have we',
-      "haven't i",
-      "didn't i",
-    ]),
+    phrases(`
+  did i already | did i | have i already | have i | did we | have we | haven't i | didn't i
+`),
   );
   if (lead === 0) return undefined;
   const rest = trimPunct(stripTrailing(sub(span, lead)));
@@ -3058,61 +2095,24 @@ function parseClauseBody(span: Span): Clause[] {
   }
   const undo = startsWithAny(
     span,
-    phrases([
-      'oops',
-      'whoops',
-      'oh no',
-      'oh',
-      'uh oh',
-      'ah',
-      'no',
-      'wait',
-      'sorry',
-      'actually',
-      'my bad',
-      'damn',
-      'oops sorry',
-    ]),
+    phrases(`
+  oops | whoops | oh no | oh | uh oh | ah | no | wait | sorry | actually | my bad | damn |
+  oops sorry
+`),
   );
   const afterOops = trimPunct(sub(span, undo));
   if (
     startsWithAny(
       afterOops,
-      phrases([
-        'bring it back',
-        'put it back',
-        'bring that back',
-        'put that back',
-        'restore it',
-        'restore that',
-        'take that back',
-        'take it back',
-        'undo',
-        'undo that',
-        'revert that',
-        'reverse that',
-        "i didn't mean that",
-        "i didn't mean to",
-        'i did not mean to',
-        "i didn't mean to do that",
-        'that was a mistake',
-        'go back',
-        'undo it',
-        'bring them back',
-        'put them back',
-        'undo the last change',
-        "didn't mean that",
-        'mistake',
-        'wrong one',
-        'that was wrong',
-        'revert',
-        'undo please',
-        'i want it back',
-        'i need it back',
-        'get it back',
-        'bring back',
-        'bring it back please',
-      ]),
+      phrases(`
+  bring it back | put it back | bring that back | put that back | restore it | restore that |
+  take that back | take it back | undo | undo that | revert that | reverse that |
+  i didn't mean that | i didn't mean to | i did not mean to | i didn't mean to do that |
+  that was a mistake | go back | undo it | bring them back | put them back |
+  undo the last change | didn't mean that | mistake | wrong one | that was wrong | revert |
+  undo please | i want it back | i need it back | get it back | bring back |
+  bring it back please
+`),
     ) === afterOops.tokens.length &&
     afterOops.tokens.length > 0
   ) {
