@@ -71,6 +71,7 @@ describe('built-in model', () => {
     assert.deepEqual(step, {
       phase: 'act',
       calls: [{ toolName: 'delete_task', input: { task_id: 3 } }],
+      indices: [0],
     });
   });
 
@@ -97,6 +98,7 @@ describe('built-in model', () => {
     assert.deepEqual(decide(prompt), {
       phase: 'act',
       calls: [{ toolName: 'complete_task', input: { task_id: 3 } }],
+      indices: [0],
     });
   });
 

@@ -128,7 +128,7 @@ function toContent(step: Step, key: string): LanguageModelV3Content[] {
   if ('text' in step) return [{ type: 'text', text: step.text }];
   return step.calls.map((call, index) => ({
     type: 'tool-call',
-    toolCallId: `builtin_${key}_${step.phase}_${index}`,
+    toolCallId: `builtin_${key}_${step.phase}_${step.indices?.[index] ?? index}`,
     toolName: call.toolName,
     input: JSON.stringify(call.input),
   }));

@@ -121,7 +121,8 @@ export class FakeConversation {
         };
       }
       const ids = next.calls.map(
-        (_, index) => `builtin_t${this.#prompt.length}_${next.phase}_${index}`,
+        (_, index) =>
+          `builtin_t${this.#prompt.length}_${next.phase}_${next.indices?.[index] ?? index}`,
       );
       this.#prompt.push({
         role: 'assistant',

@@ -30,7 +30,12 @@ export interface Outcome {
   value: unknown;
 }
 
-export type Step = { phase: Phase; calls: ToolCall[] } | { text: string; memory: Memory };
+/** Tool calls to make (`indices` number them within their round when it spans steps), or the answer. */
+export type Step =
+  { phase: Phase; calls: ToolCall[]; indices?: number[] } | { text: string; memory: Memory };
+
+/** New tasks get numbers in the order they are added, so a few are added one step at a time. */
+const SEQUENTIAL_ADDS = 3;
 
 type Item =
   | { kind: 'act'; action: Action; confirmed: boolean; except: Target[] }
@@ -1097,9 +1102,10 @@ function addWork(action: Extract<Action, { type: 'add' }>): Work {
     calls,
     then: () => [],
     say: (outcomes) => {
-      const added = outcomes.flatMap((outcome) =>
-        outcome?.ok === true ? [summaryOf(outcome.value)] : [],
-      );
+      // Added in one step, many tasks may be numbered out of order: list them by number.
+      const added = outcomes
+        .flatMap((outcome) => (outcome?.ok === true ? [summaryOf(outcome.value)] : []))
+        .sort((a, b) => a.task_id - b.task_id);
       const failed = outcomes.flatMap((outcome, index) =>
         outcome !== undefined && !outcome.ok
           ? [[outcome, action.tasks[index]?.title ?? ''] as const]
@@ -1187,7 +1193,23 @@ export function nextStep(message: string, memory: Memory, outcomes: readonly Out
   const works = items.map((item) => work(item, tasks, memory));
   const acts = works.flatMap((entry) => entry.calls);
   const actOutcomes = of('act');
-  if (acts.length > 0 && actOutcomes.length === 0) return { phase: 'act', calls: acts };
+  const waiting = acts.flatMap((call, index) =>
+    actOutcomes.some((outcome) => outcome.index === index) ? [] : [index],
+  );
+  if (waiting.length > 0) {
+    // Tools in one step run in parallel: several adds there could be
+    // numbered in any order, so up to a few go one per step, in order.
+    const adds = acts.flatMap((call, index) => (call.toolName === 'add_task' ? [index] : []));
+    const chain = adds.length > 1 && adds.length <= SEQUENTIAL_ADDS;
+    const later = new Set(chain ? adds.slice(1) : []);
+    const next =
+      actOutcomes.length === 0 ? waiting.filter((index) => !later.has(index)) : waiting.slice(0, 1);
+    return {
+      phase: 'act',
+      calls: next.flatMap((index) => acts.slice(index, index + 1)),
+      indices: next,
+    };
+  }
   const byIndex = (phase: Phase, count: number, offset: number): (Outcome | undefined)[] =>
     Array.from({ length: count }, (_, index) =>
       of(phase).find((outcome) => outcome.index === offset + index),
