@@ -16,7 +16,6 @@
 import {
   APICallError,
   RetryError,
-  generateText,
   stepCountIs,
   streamText,
   tool,
@@ -30,15 +29,14 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   appendOrFindMessage,
+  findConversationById,
   findMessage,
   findOrCreateActiveConversation,
   findRecentMessages,
   lostIdempotencyRace,
   parseNewMessage,
   setTitleIfUntitled,
-  CONVERSATION_TITLE_MAX,
 } from '../conversations/conversation.service.ts';
-import { findConversation } from '../conversations/conversation.repository.ts';
 import type { Conversation, Message } from '../conversations/conversation.ts';
 import { asUser } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
@@ -58,7 +56,7 @@ import {
   type TurnRecord,
 } from './chat-turn.repository.ts';
 import { toModelMessages, recordedToolCalls, type ToolCallRecord } from './history.ts';
-import { titleFromMessage } from './title.ts';
+import { TITLE_LENGTH, titleFromMessage } from './title.ts';
 
 export type { ToolCallRecord } from './history.ts';
 
@@ -372,7 +370,7 @@ export class ChatService {
     const user = values.userId;
     const conversation = values.conversationId ?? '';
     return asUser(this.#db, user, async (trx) => {
-      if ((await findConversation(trx, user, conversation)) === null) {
+      if ((await findConversationById(trx, user, conversation)) === null) {
         throw new NotFoundError('conversation');
       }
       return requestStop(trx, user, conversation);
@@ -408,7 +406,7 @@ export class ChatService {
         const conversation =
           conversationId === undefined
             ? await findOrCreateActiveConversation(trx, userId)
-            : await findConversation(trx, userId, conversationId);
+            : await findConversationById(trx, userId, conversationId);
         if (conversation === null) throw new NotFoundError('conversation');
         const { message } = await appendOrFindMessage(trx, userId, conversation.id, values);
         const claimed = await claimTurn(trx, userId, {
@@ -515,15 +513,17 @@ export class ChatService {
     const fallback = titleFromMessage(turn.userMessage.content);
     if (this.#builtin || !this.#settings.modelTitles) return fallback;
     try {
-      const { text } = await generateText({
+      // Streamed like the turn itself, so any server that serves the turn serves this.
+      const run = streamText({
         model: this.#model,
         system: TITLE_PROMPT,
         prompt: turn.userMessage.content,
         maxOutputTokens: 24,
         maxRetries: 0,
         abortSignal: AbortSignal.any([signal, AbortSignal.timeout(this.#settings.timeoutMs)]),
+        onError: () => undefined,
       });
-      return titleFromMessage(text, CONVERSATION_TITLE_MAX) ?? fallback;
+      return titleFromMessage(await run.text, TITLE_LENGTH) ?? fallback;
     } catch (error) {
       logger?.warn({ err: error }, 'the model gave no title; using the message');
       return fallback;

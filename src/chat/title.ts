@@ -7,7 +7,8 @@ export const TITLE_LENGTH = 60;
 /** `text` as a title of at most `max` characters, or null when nothing usable is left. */
 export function titleFromMessage(text: string, max: number = TITLE_LENGTH): string | null {
   const cleaned = text
-    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    // Control and invisible direction characters, but not the joiner inside emoji.
+    .replace(/[\p{Cc}\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+/gu, ' ')
     .replace(/[*_`#>~]+/g, '')
     .replace(/^\s*(?:title\s*:\s*)/i, '')
     .replace(/\s+/g, ' ')

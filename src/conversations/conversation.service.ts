@@ -183,6 +183,15 @@ export async function findRecentMessages(
   return found.messages;
 }
 
+/** Null when the conversation is missing or another user's. */
+export function findConversationById(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+): Promise<Conversation | null> {
+  return conversations.findConversation(trx, userId, conversationId);
+}
+
 export function findMessage(
   trx: UserTransaction,
   userId: string,

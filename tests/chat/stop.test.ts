@@ -75,7 +75,9 @@ describeStore('stopping a reply', (ctx) => {
     assert.equal(reply.metadata?.finish_reason, 'stopped');
     assert.match(reply.content, /^I added milk/);
     assert.deepEqual(
-      (reply.metadata?.tool_calls as { name: string }[]).map((call) => call.name),
+      (reply.metadata as unknown as { tool_calls: { name: string }[] }).tool_calls.map(
+        (call) => call.name,
+      ),
       ['add_task'],
     );
     assert.deepEqual(

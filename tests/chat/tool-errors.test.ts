@@ -29,7 +29,7 @@ function brokenTasks(tasks: TaskService): TaskService {
     get(target, property, receiver) {
       if (property === 'addTask') return () => Promise.reject(failure);
       const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
     },
   });
 }
