@@ -4,19 +4,13 @@
 // message with tool calls, sees the tools' results on the next call, and
 // then answers in words.
 //
-// What it understands (and everyday variants of each):
-//   add:       "add a task to buy groceries", "add buy milk", "create a task: water the plants",
-//              "I need to remember to pay bills", "remind me to call mom"
-//   list:      "show me all my tasks", "list my tasks", "what's pending?",
-//              "what do I still have to do?", "what have I completed?"
-//   complete:  "mark task 3 as complete", "complete task 3", "task 3 is done",
-//              "I finished task 2", "mark the groceries task as done"
-//   delete:    "delete task 2", "remove task 4", "delete the meeting task"
-//   change:    "change task 1 to 'Call mom tonight'", "rename task 1 to Call mom tonight",
-//              "update task 2 description to 2 litres"
-// By title ("the meeting task"), it lists the tasks first and then acts on the
-// one whose title matches. Anything else gets a short guide to the above.
+// The understanding lives in ./builtin/ (parse.ts reads a message, plan.ts
+// decides each step). This file only adapts it to the model interface:
+// what it remembers across turns travels as `providerMetadata.todochat` on
+// its final answer and comes back as that assistant message's
+// `providerOptions.todochat`, so the chat itself stays stateless.
 import type {
+  JSONValue,
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3Content,
@@ -24,189 +18,15 @@ import type {
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
   LanguageModelV3ToolResultOutput,
+  SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
+import { readMemory, type Memory } from './builtin/memory.ts';
+import { nextStep, type Outcome, type Phase, type Step } from './builtin/plan.ts';
 
-type ToolName = 'add_task' | 'list_tasks' | 'complete_task' | 'delete_task' | 'update_task';
-type Action = 'complete' | 'delete';
+const PHASES: readonly Phase[] = ['look', 'act', 'then', 'show'];
+const CALL_ID = /^builtin_[0-9a-z]+_(look|act|then|show)_(\d+)$/;
 
-type Intent =
-  | { kind: 'call'; tool: ToolName; input: Record<string, unknown> }
-  | { kind: 'by-title'; action: Action; query: string }
-  | { kind: 'say'; text: string };
-
-interface ListedTask {
-  task_id: number;
-  title: string;
-  completed: boolean;
-}
-
-interface ToolOutcome {
-  toolName: string;
-  value: unknown;
-  failed: boolean;
-}
-
-const HELP =
-  'I can add tasks ("add a task to buy milk"), show them ("show me all my tasks", "what\'s pending?", ' +
-  '"what have I completed?"), complete them ("mark task 3 as complete"), change them ' +
-  '("change task 1 to \'Call mom tonight\'") and delete them ("delete task 2" or "delete the meeting task").';
-
-const NUMBER = String.raw`(?:task|todo|item)\s*(?:number\s*|no\.?\s*|#)?(\d+)`;
-const DONE = String.raw`(?:complete|completed|done|finished)`;
-
-/** Trims the quotes, filler and punctuation around a title the user dictated. */
-function cleanTitle(raw: string): string {
-  return raw
-    .trim()
-    .replace(/^(?:to\s+|that\s+i\s+(?:need|have)\s+to\s+)/i, '')
-    .replace(/^["'“‘]+|["'”’]+$/g, '')
-    .replace(/[.!?,;:\s]+$/, '')
-    .replace(/^["'“‘]+|["'”’]+$/g, '')
-    .trim();
-}
-
-const number = (match: RegExpMatchArray): number => Number(match[1]);
-
-const completeNumbered = (match: RegExpMatchArray): Intent => ({
-  kind: 'call',
-  tool: 'complete_task',
-  input: { task_id: number(match) },
-});
-
-const describeNumbered = (match: RegExpMatchArray): Intent => ({
-  kind: 'call',
-  tool: 'update_task',
-  input: { task_id: number(match), description: cleanTitle(match[2] ?? '') },
-});
-
-// Read top to bottom; the first rule that matches decides. Rules naming a task
-// number come before those naming a title, and adding comes last because its
-// patterns are the loosest.
-const RULES: readonly { pattern: RegExp; intent: (match: RegExpMatchArray) => Intent }[] = [
-  {
-    pattern: new RegExp(
-      String.raw`\b(?:mark|set|tick|check)\s+(?:off\s+)?${NUMBER}(?:\s+(?:as\s+)?${DONE}|\s+off)?\b`,
-      'i',
-    ),
-    intent: completeNumbered,
-  },
-  {
-    pattern: new RegExp(String.raw`\b(?:complete|finish|close)\s+${NUMBER}\b`, 'i'),
-    intent: completeNumbered,
-  },
-  {
-    pattern: new RegExp(String.raw`\b${NUMBER}\s+(?:is\s+)?${DONE}\b`, 'i'),
-    intent: completeNumbered,
-  },
-  {
-    pattern: new RegExp(
-      String.raw`\bi\s+(?:have\s+|just\s+)?(?:finished|completed|did|done)\s+${NUMBER}\b`,
-      'i',
-    ),
-    intent: completeNumbered,
-  },
-  {
-    pattern: new RegExp(String.raw`\b(?:delete|remove|drop|cancel|erase)\s+${NUMBER}\b`, 'i'),
-    intent: (m) => ({ kind: 'call', tool: 'delete_task', input: { task_id: number(m) } }),
-  },
-  {
-    pattern: new RegExp(
-      String.raw`\b(?:change|update|edit|set)\s+(?:the\s+)?description\s+of\s+${NUMBER}\s+to\s+(.+)$`,
-      'i',
-    ),
-    intent: describeNumbered,
-  },
-  {
-    pattern: new RegExp(
-      String.raw`\b(?:change|update|edit|set)\s+${NUMBER}(?:'s)?\s+description\s+to\s+(.+)$`,
-      'i',
-    ),
-    intent: describeNumbered,
-  },
-  {
-    pattern: new RegExp(
-      String.raw`\b(?:change|rename|update|edit|retitle)\s+${NUMBER}(?:(?:'s)?\s+(?:title|name))?\s+(?:to|into|as)\s+(.+)$`,
-      'i',
-    ),
-    intent: (m) => ({
-      kind: 'call',
-      tool: 'update_task',
-      input: { task_id: number(m), title: cleanTitle(m[2] ?? '') },
-    }),
-  },
-  {
-    pattern: new RegExp(
-      String.raw`\b(?:mark|set|tick|check)\s+(?:off\s+)?(?:the\s+|my\s+)?(.+?)\s+(?:task|todo)(?:\s+(?:as\s+)?${DONE})?$`,
-      'i',
-    ),
-    intent: (m) => ({ kind: 'by-title', action: 'complete', query: m[1] ?? '' }),
-  },
-  {
-    pattern: /\b(?:complete|finish)\s+(?:the\s+|my\s+)?(.+?)\s+(?:task|todo)$/i,
-    intent: (m) => ({ kind: 'by-title', action: 'complete', query: m[1] ?? '' }),
-  },
-  {
-    pattern: /\b(?:delete|remove|drop|cancel|erase)\s+(?:the\s+|my\s+)(.+?)(?:\s+(?:task|todo))?$/i,
-    intent: (m) => ({ kind: 'by-title', action: 'delete', query: m[1] ?? '' }),
-  },
-  {
-    pattern:
-      /\b(?:delete|remove|drop|cancel|erase)\s+(?:the\s+)?(?:task|todo)\s+(?:called|named|about|for)\s+(.+)$/i,
-    intent: (m) => ({ kind: 'by-title', action: 'delete', query: m[1] ?? '' }),
-  },
-  {
-    pattern:
-      /\b(?:what (?:have|did) i (?:already\s+)?(?:complete|completed|finish|finished|do|done)|(?:completed|finished|done) (?:tasks|todos|items)|tasks? (?:i(?:'ve| have)? )?(?:completed|finished|done))\b/i,
-    intent: () => ({ kind: 'call', tool: 'list_tasks', input: { status: 'completed' } }),
-  },
-  {
-    pattern:
-      /\b(?:pending|outstanding|remaining|unfinished|left to do|still (?:have|need) to do|what do i (?:have|need) to do|not (?:yet )?done|open tasks|incomplete)\b/i,
-    intent: () => ({ kind: 'call', tool: 'list_tasks', input: { status: 'pending' } }),
-  },
-  {
-    pattern:
-      /\b(?:(?:show|list|see|display|view|give|tell)\b.*\b(?:tasks?|todos?|to-?do list|list)|what (?:are|is) (?:on )?my (?:tasks|todos|to-?do list|list)|my (?:tasks|todos|to-?do list))\b/i,
-    intent: () => ({ kind: 'call', tool: 'list_tasks', input: { status: 'all' } }),
-  },
-  {
-    pattern:
-      /\b(?:i need to remember to|don't let me forget to|do not let me forget to|remember to|remind me to|i need to|i have to|i must|i should|i've got to|i gotta)\s+(.+)$/i,
-    intent: (m) => ({ kind: 'call', tool: 'add_task', input: { title: cleanTitle(m[1] ?? '') } }),
-  },
-  {
-    pattern:
-      /^(?:please\s+|can you\s+|could you\s+)?(?:add|create|make|new|put)\s+(?:a\s+|an\s+|another\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)?\s*(?::|-|called|named|saying|for|to)?\s*(.+?)(?:\s+to (?:my|the) (?:list|tasks|todo list))?$/i,
-    intent: (m) => ({ kind: 'call', tool: 'add_task', input: { title: cleanTitle(m[1] ?? '') } }),
-  },
-  {
-    pattern: /^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b/i,
-    intent: () => ({ kind: 'say', text: `Hello! I'm your todo assistant. ${HELP}` }),
-  },
-  {
-    pattern: /^(?:thanks|thank you|cheers|great|perfect|ok(?:ay)?)\b/i,
-    intent: () => ({ kind: 'say', text: "You're welcome! Anything else for your list?" }),
-  },
-  {
-    pattern: /\b(?:help|what can you do)\b/i,
-    intent: () => ({ kind: 'say', text: HELP }),
-  },
-];
-
-export function understand(message: string): Intent {
-  const text = message.trim().replace(/[\s.!?]+$/, '');
-  for (const rule of RULES) {
-    const match = text.match(rule.pattern);
-    if (match === null) continue;
-    const intent = rule.intent(match);
-    if (intent.kind === 'call' && intent.input.title === '') continue;
-    if (intent.kind === 'by-title' && cleanTitle(intent.query) === '') continue;
-    return intent;
-  }
-  return { kind: 'say', text: `Sorry, I didn't catch that. ${HELP}` };
-}
-
-function lastUserText(prompt: LanguageModelV3Prompt): { text: string; index: number } {
+function lastUserMessage(prompt: LanguageModelV3Prompt): { text: string; index: number } {
   for (let index = prompt.length - 1; index >= 0; index--) {
     const message = prompt[index];
     if (message?.role === 'user') {
@@ -217,153 +37,98 @@ function lastUserText(prompt: LanguageModelV3Prompt): { text: string; index: num
   return { text: '', index: -1 };
 }
 
-function outputValue(output: LanguageModelV3ToolResultOutput): { value: unknown; failed: boolean } {
+function outputValue(output: LanguageModelV3ToolResultOutput): { value: unknown; ok: boolean } {
   switch (output.type) {
     case 'json':
     case 'text':
-      return { value: output.value, failed: false };
+      return { value: output.value, ok: true };
     case 'error-json':
     case 'error-text':
-      return { value: output.value, failed: true };
+      return { value: output.value, ok: false };
     default:
-      return { value: null, failed: true };
+      return { value: null, ok: false };
   }
 }
 
-/** The tool results that came back since the user's last message, oldest first. */
-function outcomesSince(prompt: LanguageModelV3Prompt, index: number): ToolOutcome[] {
-  return prompt
-    .slice(index + 1)
-    .flatMap((message) =>
-      message.role === 'tool'
-        ? message.content.flatMap((part) =>
-            part.type === 'tool-result'
-              ? [{ toolName: part.toolName, ...outputValue(part.output) }]
-              : [],
-          )
-        : [],
-    );
-}
-
-function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-function matching(tasks: ListedTask[], query: string): ListedTask[] {
-  const wanted = words(cleanTitle(query)).filter(
-    (word) => !['the', 'a', 'an', 'my'].includes(word),
+/** This turn's tool results, each tagged with the round and position of its call. */
+function outcomesSince(prompt: LanguageModelV3Prompt, index: number): Outcome[] {
+  return prompt.slice(index + 1).flatMap((message) =>
+    message.role === 'tool'
+      ? message.content.flatMap((part) => {
+          if (part.type !== 'tool-result') return [];
+          const tag = CALL_ID.exec(part.toolCallId);
+          const phase = PHASES.find((name) => name === tag?.[1]);
+          if (phase === undefined) return [];
+          return [
+            {
+              phase,
+              index: Number(tag?.[2]),
+              toolName: part.toolName,
+              ...outputValue(part.output),
+            },
+          ];
+        })
+      : [],
   );
-  return tasks.filter((task) => {
-    const title = words(task.title);
-    return wanted.every((word) =>
-      title.some((part) => part.startsWith(word) || word.startsWith(part)),
-    );
-  });
 }
 
-function listLines(tasks: ListedTask[], markDone = true): string {
-  return tasks
-    .map((task) => `${task.task_id}. ${task.title}${markDone && task.completed ? ' (done)' : ''}`)
-    .join('\n');
-}
-
-function describeList(value: unknown, status: unknown): string {
-  const tasks = (value as { tasks?: ListedTask[] } | null)?.tasks ?? [];
-  const kind = status === 'pending' ? 'pending ' : status === 'completed' ? 'completed ' : '';
-  if (tasks.length === 0) {
-    return status === 'completed'
-      ? "You haven't completed any tasks yet."
-      : status === 'pending'
-        ? 'Nothing pending: you are all caught up!'
-        : 'Your list is empty. Try "add a task to buy milk".';
+/** The memory the previous reply left, and, failing that, the last list the history shows. */
+function memoryBefore(prompt: LanguageModelV3Prompt, index: number): Memory {
+  let memory: Memory | undefined;
+  let listed: number[] | undefined;
+  for (let at = index - 1; at >= 0 && (memory === undefined || listed === undefined); at--) {
+    const message = prompt[at];
+    if (message === undefined) continue;
+    if (message.role === 'assistant' && memory === undefined) {
+      const carried =
+        message.providerOptions?.todochat ??
+        message.content.find((part) => part.providerOptions?.todochat !== undefined)
+          ?.providerOptions?.todochat;
+      if (carried !== undefined) memory = readMemory(carried);
+    }
+    if (message.role === 'tool' && listed === undefined) {
+      for (const part of message.content) {
+        if (
+          part.type !== 'tool-result' ||
+          part.toolName !== 'list_tasks' ||
+          part.output.type !== 'json'
+        )
+          continue;
+        const tasks = (part.output.value as { tasks?: { task_id?: unknown }[] } | null)?.tasks;
+        if (Array.isArray(tasks))
+          listed = tasks.flatMap((task) =>
+            Number.isInteger(task.task_id) ? [task.task_id as number] : [],
+          );
+      }
+    }
   }
-  const noun = tasks.length === 1 ? 'task' : 'tasks';
-  return `You have ${tasks.length} ${kind}${noun}:\n${listLines(tasks, kind === '')}`;
+  const result = memory ?? {};
+  if (result.shown === undefined && listed !== undefined) result.shown = listed;
+  return result;
 }
 
-/** A tool's failure arrives as the JSON {code, hint}; the hint is what to say. */
-function hintOf(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  try {
-    const parsed = JSON.parse(text) as { hint?: unknown };
-    return typeof parsed.hint === 'string' ? parsed.hint : text;
-  } catch {
-    return text;
+/** A short, stable hash of the conversation so far, so call ids differ between turns. */
+function turnKey(prompt: LanguageModelV3Prompt, index: number): string {
+  let hash = 0x811c9dc5;
+  const text = JSON.stringify(prompt.slice(0, index + 1));
+  for (let at = 0; at < text.length; at++) {
+    hash ^= text.charCodeAt(at);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
   }
+  return hash.toString(36);
 }
-
-function describeFailure(value: unknown): string {
-  const message = hintOf(value);
-  const missing = /^Task (\S+) not found/.exec(message);
-  if (missing !== null) {
-    return `I couldn't find task ${missing[1] ?? ''}. Say "show me all my tasks" to see their numbers.`;
-  }
-  return `Sorry, that didn't work: ${message.replace(/ Fix the arguments and call again\.$/, '')}`;
-}
-
-function describeOutcome(outcome: ToolOutcome, intent: Intent): string {
-  if (outcome.failed) return describeFailure(outcome.value);
-  const result = (outcome.value ?? {}) as { task_id?: number; title?: string };
-  switch (outcome.toolName) {
-    case 'add_task':
-      return `I've added task ${result.task_id ?? '?'}: ${result.title ?? ''}.`;
-    case 'complete_task':
-      return `Done! Task ${result.task_id ?? '?'} (${result.title ?? ''}) is marked as complete.`;
-    case 'delete_task':
-      return `I've deleted task ${result.task_id ?? '?'} (${result.title ?? ''}).`;
-    case 'update_task':
-      return intent.kind === 'call' && intent.input.title !== undefined
-        ? `Task ${result.task_id ?? '?'} is now '${result.title ?? ''}'.`
-        : `I've updated task ${result.task_id ?? '?'} (${result.title ?? ''}).`;
-    case 'list_tasks':
-      return describeList(outcome.value, intent.kind === 'call' ? intent.input.status : 'all');
-    default:
-      return 'Done.';
-  }
-}
-
-type Step = { calls: { toolName: ToolName; input: Record<string, unknown> }[] } | { text: string };
 
 /** What to do next, from the conversation so far: the whole state is in the prompt. */
 export function decide(prompt: LanguageModelV3Prompt): Step {
-  const user = lastUserText(prompt);
-  const intent = understand(user.text);
-  const outcomes = outcomesSince(prompt, user.index);
-  const last = outcomes.at(-1);
-
-  if (last === undefined) {
-    if (intent.kind === 'say') return { text: intent.text };
-    if (intent.kind === 'call') return { calls: [{ toolName: intent.tool, input: intent.input }] };
-    return { calls: [{ toolName: 'list_tasks', input: { status: 'all' } }] };
-  }
-  if (intent.kind === 'by-title' && last.toolName === 'list_tasks' && !last.failed) {
-    const tasks = (last.value as { tasks?: ListedTask[] } | null)?.tasks ?? [];
-    const found = matching(tasks, intent.query);
-    const query = cleanTitle(intent.query);
-    if (found.length === 1 && found[0] !== undefined) {
-      const toolName = intent.action === 'complete' ? 'complete_task' : 'delete_task';
-      return { calls: [{ toolName, input: { task_id: found[0].task_id } }] };
-    }
-    if (found.length === 0) {
-      return {
-        text:
-          tasks.length === 0
-            ? `I couldn't find a "${query}" task: your list is empty.`
-            : `I couldn't find a task matching "${query}". Your tasks are:\n${listLines(tasks)}`,
-      };
-    }
-    return {
-      text: `Several tasks match "${query}":\n${listLines(found)}\nWhich one? Tell me its number.`,
-    };
-  }
-  return { text: describeOutcome(last, intent) };
+  const user = lastUserMessage(prompt);
+  return nextStep(user.text, memoryBefore(prompt, user.index), outcomesSince(prompt, user.index));
 }
 
-function toContent(step: Step, callPrefix: string): LanguageModelV3Content[] {
+function toContent(step: Step, key: string): LanguageModelV3Content[] {
   if ('text' in step) return [{ type: 'text', text: step.text }];
   return step.calls.map((call, index) => ({
     type: 'tool-call',
-    toolCallId: `${callPrefix}_${index}`,
+    toolCallId: `builtin_${key}_${step.phase}_${step.indices?.[index] ?? index}`,
     toolName: call.toolName,
     input: JSON.stringify(call.input),
   }));
@@ -381,14 +146,19 @@ const NO_USAGE = {
 
 function generate(options: LanguageModelV3CallOptions): LanguageModelV3GenerateResult {
   const step = decide(options.prompt);
-  // Unique within a conversation, and the same for the same prompt.
-  const content = toContent(step, `builtin_${options.prompt.length}`);
-  return {
-    content,
+  const user = lastUserMessage(options.prompt);
+  const result: LanguageModelV3GenerateResult = {
+    content: toContent(step, turnKey(options.prompt, user.index)),
     finishReason: { unified: 'text' in step ? 'stop' : 'tool-calls', raw: undefined },
     usage: NO_USAGE,
     warnings: [],
   };
+  if ('text' in step) {
+    result.providerMetadata = {
+      todochat: JSON.parse(JSON.stringify(step.memory)) as Record<string, JSONValue>,
+    };
+  }
+  return result;
 }
 
 function toStream(
@@ -407,7 +177,14 @@ function toStream(
       parts.push(item);
     }
   }
-  parts.push({ type: 'finish', finishReason: result.finishReason, usage: result.usage });
+  const finish: LanguageModelV3StreamPart = {
+    type: 'finish',
+    finishReason: result.finishReason,
+    usage: result.usage,
+  };
+  const metadata: SharedV3ProviderMetadata | undefined = result.providerMetadata;
+  if (metadata !== undefined) finish.providerMetadata = metadata;
+  parts.push(finish);
   return new ReadableStream({
     start(controller) {
       for (const part of parts) controller.enqueue(part);

@@ -30,6 +30,12 @@ describeStore('chat with the built-in assistant', (ctx) => {
     };
   }
 
+  /** The calls that change something; listing first to find numbers is the model's business. */
+  const changes = (reply: ChatReply) =>
+    reply.tool_calls
+      .filter((call) => call.name !== 'list_tasks')
+      .map((call) => [call.name, call.arguments]);
+
   const titles = async (userId: string, status: 'all' | 'pending' | 'completed' = 'all') =>
     (await ctx.store.tasks.listTasks(userId, { status })).map(
       (task) => `${task.number}. ${task.title}`,
@@ -42,6 +48,9 @@ describeStore('chat with the built-in assistant', (ctx) => {
     ['remind me to call mom.', 'call mom'],
     ['create a task: water the plants', 'water the plants'],
     ['Please add "renew passport" to my list', 'renew passport'],
+    ["put 'submit expense report' on my todo list", 'submit expense report'],
+    ['add eggs to my shopping list', 'eggs'],
+    ['ad buy bread', 'buy bread'],
   ] as const) {
     it(`adds "${title}" for "${message}"`, async () => {
       const user = await fresh();
@@ -54,6 +63,18 @@ describeStore('chat with the built-in assistant', (ctx) => {
       assert.deepEqual(await titles(user.userId), [`1. ${title}`]);
     });
   }
+
+  it('adds several tasks at once, and a description', async () => {
+    const user = await fresh();
+    const several = await user.say('add milk, eggs and bread');
+    assert.equal(several.response, "I've added 3 tasks:\n1. milk\n2. eggs\n3. bread");
+    await user.say('add call dentist, note: ask about the filling');
+    const [, , , dentist] = await ctx.store.tasks.listTasks(user.userId);
+    assert.deepEqual(
+      [dentist?.title, dentist?.description],
+      ['call dentist', 'ask about the filling'],
+    );
+  });
 
   it('lists all, pending and completed tasks in words', async () => {
     const user = await fresh();
@@ -84,6 +105,14 @@ describeStore('chat with the built-in assistant', (ctx) => {
       'You have 1 completed task:\n2. pay bills',
     );
     assert.equal((await user.say('list my tasks')).tool_calls[0]?.arguments.status, 'all');
+    assert.equal(
+      (await user.say('how many tasks do I have left?')).response,
+      'You have 2 pending tasks:\n1. buy milk\n3. call mom',
+    );
+    assert.match(
+      (await user.say('how many tasks do I have?')).response,
+      /^You have 3 tasks \(2 pending, 1 done\)/,
+    );
   });
 
   for (const message of [
@@ -91,15 +120,15 @@ describeStore('chat with the built-in assistant', (ctx) => {
     'complete task 3',
     'task 3 is done',
     'I finished task 3',
+    'Mark #3 complete',
+    'tick off number 3',
+    'done with task three',
   ]) {
     it(`completes task 3 for "${message}"`, async () => {
       const user = await fresh();
       for (const title of ['one', 'two', 'three']) await user.say(`add ${title}`);
       const reply = await user.say(message);
-      assert.deepEqual(
-        reply.tool_calls.map((call) => [call.name, call.arguments]),
-        [['complete_task', { task_id: 3 }]],
-      );
+      assert.deepEqual(changes(reply), [['complete_task', { task_id: 3 }]]);
       assert.equal(reply.response, 'Done! Task 3 (three) is marked as complete.');
       assert.deepEqual(await titles(user.userId, 'completed'), ['3. three']);
     });
@@ -144,33 +173,142 @@ describeStore('chat with the built-in assistant', (ctx) => {
     assert.deepEqual(await titles(user.userId, 'completed'), ['1. buy groceries']);
   });
 
+  it('completes by what the user did, and reopens through update_task', async () => {
+    const user = await fresh();
+    await user.say('add pay rent');
+    await user.say('add buy milk');
+    const paid = await user.say('I paid the rent');
+    assert.deepEqual(changes(paid), [['complete_task', { task_id: 1 }]]);
+    const reopened = await user.say('mark task 1 as not done');
+    assert.deepEqual(changes(reopened), [['update_task', { task_id: 1, completed: false }]]);
+    assert.equal(reopened.response, 'Task 1 (pay rent) is marked as not done again.');
+    assert.deepEqual(await titles(user.userId, 'completed'), []);
+  });
+
+  it('never does what the user said not to, nor what they only asked about', async () => {
+    const user = await fresh();
+    for (const title of ['one', 'two', 'three']) await user.say(`add ${title}`);
+    for (const message of [
+      "actually, don't delete task 1, I still need it",
+      'do not mark task 1 as done',
+      'should I delete task 3?',
+      'what happens if I complete 2?',
+      'never mind',
+      'wait, not task 3',
+    ]) {
+      const reply = await user.say(message);
+      assert.deepEqual(changes(reply), [], message);
+    }
+    assert.deepEqual(await titles(user.userId, 'pending'), ['1. one', '2. two', '3. three']);
+  });
+
+  it('does both actions of one sentence, or says which it did not', async () => {
+    const user = await fresh();
+    for (const title of ['one', 'two', 'three']) await user.say(`add ${title}`);
+    const both = await user.say('mark task 2 done and delete task 3');
+    assert.deepEqual(changes(both), [
+      ['complete_task', { task_id: 2 }],
+      ['delete_task', { task_id: 3 }],
+    ]);
+    assert.equal(
+      both.response,
+      "Done! Task 2 (two) is marked as complete.\nI've deleted task 3 (three).",
+    );
+    const half = await user.say('delete task 1 and task 9');
+    assert.equal(
+      half.response,
+      'I\'ve deleted task 1 (one). I couldn\'t find task 9. Say "show me all my tasks" to see their numbers.',
+    );
+    assert.deepEqual(await titles(user.userId), ['2. two']);
+  });
+
+  it('asks before deleting every task, and deletes nothing meanwhile', async () => {
+    const user = await fresh();
+    for (const title of ['one', 'two']) await user.say(`add ${title}`);
+    const asked = await user.say('delete all');
+    assert.deepEqual(changes(asked), []);
+    assert.equal(asked.response, 'That would delete 2 tasks: 1 (one) and 2 (two). Delete all 2?');
+    assert.deepEqual(await titles(user.userId), ['1. one', '2. two']);
+  });
+
+  it('resolves its question on the next turn, from the saved conversation', async () => {
+    const user = await fresh();
+    for (const title of ['call the bank', 'call mom', 'buy milk']) await user.say(`add ${title}`);
+    const asked = await user.say('delete the call task');
+    assert.match(asked.response, /Which one\? Tell me its number\.$/);
+    const answered = await user.say('the mom one');
+    assert.deepEqual(changes(answered), [['delete_task', { task_id: 2 }]]);
+    await user.say('show my tasks');
+    const first = await user.say('mark the first one as done');
+    assert.deepEqual(changes(first), [['complete_task', { task_id: 1 }]]);
+    const confirm = await user.say('clear everything');
+    assert.deepEqual(changes(confirm), []);
+    const yes = await user.say('yes');
+    assert.deepEqual(changes(yes), [
+      ['delete_task', { task_id: 1 }],
+      ['delete_task', { task_id: 3 }],
+    ]);
+    assert.deepEqual(await titles(user.userId), []);
+  });
+
+  it('undoes its own last change: a deleted task comes back with its description', async () => {
+    const user = await fresh();
+    await user.say('add call dentist, note: ask about the filling');
+    await user.say('delete task 1');
+    const undone = await user.say('oops, bring it back');
+    assert.equal(
+      undone.response,
+      'Undone: "call dentist" is back on your list as task 2 (it was task 1).',
+    );
+    const [task] = await ctx.store.tasks.listTasks(user.userId);
+    assert.deepEqual(
+      [task?.number, task?.title, task?.description],
+      [2, 'call dentist', 'ask about the filling'],
+    );
+    await user.say('mark it as done');
+    await user.say('undo');
+    assert.deepEqual(await titles(user.userId, 'pending'), ['2. call dentist']);
+  });
+
   it("changes a task's title or description", async () => {
     const user = await fresh();
     await user.say('add call mom');
     const renamed = await user.say("change task 1 to 'Call mom tonight'");
-    assert.deepEqual(renamed.tool_calls[0]?.arguments, { task_id: 1, title: 'Call mom tonight' });
+    assert.deepEqual(changes(renamed), [
+      ['update_task', { task_id: 1, title: 'Call mom tonight' }],
+    ]);
     assert.equal(renamed.response, "Task 1 is now 'Call mom tonight'.");
     await user.say('rename task 1 to Call mom tomorrow');
     const described = await user.say('update task 1 description to after dinner');
-    assert.deepEqual(described.tool_calls[0]?.arguments, {
-      task_id: 1,
-      description: 'after dinner',
-    });
+    assert.deepEqual(changes(described), [
+      ['update_task', { task_id: 1, description: 'after dinner' }],
+    ]);
+    await user.say("change 'Call mom tomorrow' to 'Call mom on Sunday'");
     const [task] = await ctx.store.tasks.listTasks(user.userId);
-    assert.deepEqual([task?.title, task?.description], ['Call mom tomorrow', 'after dinner']);
+    assert.deepEqual([task?.title, task?.description], ['Call mom on Sunday', 'after dinner']);
   });
 
-  it('says so, helpfully, when a task does not exist or a request is not understood', async () => {
+  it('says so, helpfully, when a task does not exist or a request is off-topic', async () => {
     const user = await fresh();
     const missing = await user.say('complete task 9');
-    assert.equal(missing.tool_calls[0]?.error?.startsWith('Task 9 not found'), true);
+    // The tool has the last word on a number, and its error is read by code.
+    const [failed] = missing.tool_calls;
+    assert.equal(failed?.name, 'complete_task');
+    assert.equal(failed.result, undefined);
+    assert.ok(failed.error);
     assert.equal(
       missing.response,
       'I couldn\'t find task 9. Say "show me all my tasks" to see their numbers.',
     );
-    const unknown = await user.say('what is the weather like?');
-    assert.deepEqual(unknown.tool_calls, []);
-    assert.match(unknown.response, /^Sorry, I didn't catch that\. I can add tasks/);
+    const offTopic = await user.say('what is the weather like?');
+    assert.deepEqual(offTopic.tool_calls, []);
+    assert.match(
+      offTopic.response,
+      /^I can only help with your todo list, so I can't answer that\. I can add tasks/,
+    );
+    const hello = await user.say('hi');
+    assert.deepEqual(hello.tool_calls, []);
+    assert.match(hello.response, /^Hello! I'm your todo assistant\./);
   });
 
   it('persists both messages of every turn, with the tool calls in the reply metadata', async () => {

@@ -1,0 +1,44 @@
+// Wording: counts that agree with their nouns, lists people can read.
+
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** "a", "a and b", "a, b and c" */
+export function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
+}
+
+export interface Named {
+  task_id: number;
+  title: string;
+  completed?: boolean;
+}
+
+/** "task 3 (buy milk)" */
+export const named = (task: Named): string => `task ${task.task_id} (${task.title})`;
+
+/** "Task 3 (buy milk)" */
+export const Named = (task: Named): string => `Task ${task.task_id} (${task.title})`;
+
+/** One task a line: "3. buy milk (done)". */
+export function lines(tasks: readonly Named[], markDone = true): string {
+  return tasks
+    .map(
+      (task) =>
+        `${task.task_id}. ${task.title}${markDone && task.completed === true ? ' (done)' : ''}`,
+    )
+    .join('\n');
+}
+
+/** "tasks 2 and 3", "task 4" */
+export function numbersPhrase(numbers: readonly number[]): string {
+  return `${numbers.length === 1 ? 'task' : 'tasks'} ${joinAnd(numbers.map(String))}`;
+}
+
+export const HELP =
+  'I can add tasks ("add buy milk", "remind me to call mom"), show them ("what\'s left?", ' +
+  '"how many tasks do I have?"), complete them ("mark 3 done", "I paid the rent"), reopen them ' +
+  '("uncheck 2"), rename them ("rename 1 to call mom tonight"), delete them ("delete task 2") ' +
+  'and undo my last change ("undo").';
