@@ -7,6 +7,8 @@ import { createChatModel } from './chat-model.ts';
 import { ChatService } from './chat.service.ts';
 
 export interface TurnStatements {
+  /** Batches sent to the database: what the turn waits on. */
+  roundTrips: number;
   /** Every statement the turn sent, tools included. */
   total: number;
   transactions: number;
@@ -15,12 +17,17 @@ export interface TurnStatements {
 }
 
 export async function countTurnStatements(options: StoreOptions): Promise<TurnStatements> {
+  // The drivers report every batch they send, BEGIN, the role switch and
+  // COMMIT included (a Kysely query log sees only the statements in between).
   const statements: string[] = [];
+  let roundTrips = 0;
   let counting = false;
   const store = await openStore({
     ...options,
-    onQuery: (event) => {
-      if (counting) statements.push(event.sql.trim().toLowerCase());
+    onRoundTrip: (batch) => {
+      if (!counting) return;
+      roundTrips++;
+      statements.push(...batch.map((text) => text.trim().toLowerCase()));
     },
   });
   try {
@@ -41,8 +48,8 @@ export async function countTurnStatements(options: StoreOptions): Promise<TurnSt
     });
     counting = false;
     return {
+      roundTrips,
       total: statements.length,
-      // On a server BEGIN carries the transaction's statement timeout with it.
       transactions: statements.filter((text) => /^begin\b/.test(text)).length,
       control: statements.filter((text) => /^(begin|commit|rollback|select set_config)/.test(text))
         .length,

@@ -383,6 +383,8 @@ export function postgresDialect(
 // the one-statement form needs no BEGIN or COMMIT.
 const encoder = protocol.serialize;
 
+// Parameters in PostgreSQL's text format, as pg writes them: bytea as hex,
+// arrays as array literals (`{1,2}`), other objects as JSON.
 function textValue(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
@@ -390,7 +392,18 @@ function textValue(value: unknown): string | null {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
     return String(value);
   }
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (Array.isArray(value)) return arrayLiteral(value);
   return JSON.stringify(value);
+}
+
+function arrayLiteral(values: readonly unknown[]): string {
+  const elements = values.map((element) => {
+    if (Array.isArray(element)) return arrayLiteral(element);
+    const text = textValue(element);
+    return text === null ? 'NULL' : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  });
+  return `{${elements.join(',')}}`;
 }
 
 class PgliteBatchingConnection extends BatchingConnection {
