@@ -56,6 +56,7 @@ import {
   type TurnRecord,
 } from './chat-turn.repository.ts';
 import { toModelMessages, recordedToolCalls, type ToolCallRecord } from './history.ts';
+import { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat-settings.ts';
 import { TITLE_LENGTH, titleFromMessage } from './title.ts';
 
 export type { ToolCallRecord } from './history.ts';
@@ -69,37 +70,7 @@ const TITLE_PROMPT =
   'Give a title of at most six words for a conversation that starts with the message below. ' +
   'Answer with the title only, no quotes.';
 
-export interface ChatSettings {
-  /** How many recent messages the model sees. */
-  historyLimit: number;
-  /** Most model calls in one turn (each tool round is one). */
-  maxSteps: number;
-  /** The whole model run, tools included, must end within this. */
-  timeoutMs: number;
-  /** Retries of a failed model call within a turn. */
-  maxRetries: number;
-  /** Model turns per user per minute and per day; null is no limit. */
-  ratePerMinute: number | null;
-  ratePerDay: number | null;
-  /** The built-in model costs nothing to run: exempt it from the limits. */
-  rateExemptBuiltin: boolean;
-  /** With a model other than the built-in one, ask it for a first turn's title (one short extra call). */
-  modelTitles: boolean;
-  /** How often a running turn looks for a stop request from another instance. */
-  stopPollMs: number;
-}
-
-export const DEFAULT_CHAT_SETTINGS: Readonly<ChatSettings> = Object.freeze({
-  historyLimit: 20,
-  maxSteps: 6,
-  timeoutMs: 60_000,
-  maxRetries: 1,
-  ratePerMinute: 20,
-  ratePerDay: 500,
-  rateExemptBuiltin: true,
-  modelTitles: true,
-  stopPollMs: 500,
-});
+export { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat-settings.ts';
 
 /** Past the model's own deadline, the time to save the reply before a claim is considered dead. */
 const LEASE_MARGIN_MS = 15_000;
