@@ -182,7 +182,7 @@ export function ChatThread({
         ref={scroller}
         className="scroller"
         tabIndex={0}
-        aria-label="Messages"
+        aria-label="Conversation thread"
         onScroll={(event) => {
           const element = event.currentTarget;
           setAtBottom(element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM);
@@ -196,7 +196,7 @@ export function ChatThread({
               send(prompt);
             }} />
           ) : (
-            <ol className="messages">
+            <ol className="messages" aria-label="Messages">
               {messages.map((message) => (
                 <MessageItem
                   key={message.id}

@@ -90,7 +90,24 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
     const toggle = document.getElementById(drawer === 'sidebar' ? 'toggle-sidebar' : 'toggle-tasks');
     panel?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && document.querySelector('dialog[open]') === null) setDrawer(null);
+      if (document.querySelector('dialog[open]') !== null || panel === null) return;
+      if (event.key === 'Escape') setDrawer(null);
+      if (event.key !== 'Tab') return;
+      // The rest of the page is inert; Tab wraps around inside the drawer rather than leaving it.
+      const stops = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+        (element) => element.getClientRects().length > 0,
+      );
+      const first = stops[0];
+      const last = stops.at(-1);
+      const active = document.activeElement;
+      if (first === undefined || last === undefined) return;
+      if (event.shiftKey && (active === first || !panel.contains(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (active === last || !panel.contains(active))) {
+        event.preventDefault();
+        first.focus();
+      }
     };
     document.addEventListener('keydown', onKey);
     return () => {
@@ -131,6 +148,7 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
   return (
     <div className="app">
       <a
+        inert={drawerOpen}
         className="skip-link"
         href="#message"
         onClick={(event) => {
