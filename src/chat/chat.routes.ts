@@ -1,10 +1,10 @@
 // POST /api/chat (and /api/{user_id}/chat for clients of the original
 // design): one stateless turn. POST /api/chat/stream runs the same turn and
-// sends it as server-sent events; the turn finishes and is saved even when
-// the client goes away mid-stream.
+// sends it in the AI SDK's UI message stream protocol, so a stock `useChat`
+// app can talk to it; it is the only streaming format.
 import { createRoute, z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
-import { NotFoundError } from '../errors.ts';
+import { createUIMessageStream, createUIMessageStreamResponse, type UIMessage } from 'ai';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AppRouter } from '../http/app-env.ts';
 import { describeError } from '../http/error-handler.ts';
 import {
@@ -14,7 +14,9 @@ import {
   jsonBody,
   jsonContent,
 } from '../http/openapi.ts';
-import type { ChatEvent, ChatService, ChatTurnResult } from './chat.service.ts';
+import { id as uuid } from '../validation.ts';
+import type { ChatService, ChatTurnResult } from './chat.service.ts';
+import { UIMessageChunkWriter, type ChatMessageMetadata } from './ui-message-stream.ts';
 
 const ChatRequestSchema = z
   .object({
@@ -92,24 +94,101 @@ const chatForUser = createRoute({
   responses: { 200: jsonContent(ChatResponseSchema, 'The reply'), ...chatErrors },
 });
 
+const UIMessageSchema = z
+  .object({
+    id: z.string(),
+    role: z.enum(['system', 'user', 'assistant']),
+    parts: z.array(z.looseObject({ type: z.string() })),
+  })
+  .loose()
+  .openapi('UIMessage');
+
+// One object rather than a union, so a mistake is named by its field; which
+// of the two forms it is gets decided in turnRequest().
+const ChatStreamRequestSchema = z
+  .object({
+    id: z.string().optional().openapi({
+      description:
+        "useChat's chat id: a conversation UUID picks that conversation; any other id means the active conversation",
+    }),
+    messages: z.array(UIMessageSchema).optional().openapi({
+      description:
+        "useChat's messages. Only the last user message is taken: the history comes from the database",
+    }),
+    trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
+    messageId: z.string().optional(),
+    conversation_id: z
+      .string()
+      .optional()
+      .openapi({ description: 'The simple form: omit to use the active conversation' }),
+    message: z
+      .string()
+      .optional()
+      .openapi({ description: 'The simple form: 1 to 1000 characters' }),
+  })
+  .openapi('ChatStreamRequest');
+
 const chatStream = createRoute({
   method: 'post',
   path: '/api/chat/stream',
   tags: ['chat'],
-  summary: 'The same turn as server-sent events',
+  summary: "The same turn in the AI SDK's UI message stream protocol (useChat)",
   description:
-    'Events: `start` {conversation_id, user_message_id}, `text` {delta}, `tool_call` {id, name, arguments}, ' +
-    '`tool_result` {id, name, result | error}, then `done` (the ChatResponse) or `error` (the error shape).',
+    'Takes the body `useChat`/`DefaultChatTransport` sends (`{id, messages, trigger}`; the last user ' +
+    "message's id is the Idempotency-Key unless the header is given) or the simple `{message, conversation_id?}`. " +
+    'Answers server-sent events with `x-vercel-ai-ui-message-stream: v1`: `start` (messageMetadata ' +
+    '`{conversation_id, user_message_id}`), text parts, `tool-input-available` and `tool-output-available` / ' +
+    '`tool-output-error` for each tool call, then `finish` (messageMetadata `{assistant_message_id, finish_reason}`), ' +
+    'or an `error` part whose errorText is the JSON `{code, message}` of the error shape. ' +
+    'Errors found before the model runs are ordinary JSON error responses, not streams. ' +
+    'Aborting the request stops the reply; the partial text is saved with finish_reason "stopped".',
   security: bearerSecurity,
-  request: { headers: idempotencyHeader, body: jsonBody(ChatRequestSchema) },
+  request: { headers: idempotencyHeader, body: jsonBody(ChatStreamRequestSchema) },
   responses: {
     200: {
-      description: 'An event stream',
+      description: 'A UI message stream (server-sent events)',
       content: { 'text/event-stream': { schema: z.string() } },
     },
     ...chatErrors,
   },
 });
+
+interface TurnRequest {
+  conversationId: string | undefined;
+  message: string;
+  idempotencyKey: string | undefined;
+}
+
+function textOf(message: z.infer<typeof UIMessageSchema>): string {
+  return message.parts
+    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('');
+}
+
+/** The turn a stream request asks for, from either body form. */
+function turnRequest(
+  body: z.infer<typeof ChatStreamRequestSchema>,
+  header: string | undefined,
+): TurnRequest {
+  if (body.messages === undefined) {
+    if (body.message === undefined) {
+      throw ValidationError.field('message', 'send `message`, or `messages` as useChat does');
+    }
+    return {
+      conversationId: body.conversation_id,
+      message: body.message,
+      idempotencyKey: header,
+    };
+  }
+  const last = body.messages.findLast((message) => message.role === 'user');
+  if (last === undefined) throw ValidationError.field('messages', 'must hold a user message');
+  const chatId = body.conversation_id ?? body.id;
+  return {
+    conversationId: chatId !== undefined && uuid.safeParse(chatId).success ? chatId : undefined,
+    message: textOf(last),
+    idempotencyKey: header ?? last.id,
+  };
+}
 
 export function toChatResponse(result: ChatTurnResult): z.infer<typeof ChatResponseSchema> {
   return {
@@ -148,38 +227,28 @@ export function chatRoutes(chatService: ChatService): AppRouter {
       );
       return c.json(toChatResponse(result), 200);
     })
-    .openapi(chatStream, (c) => {
-      const body = c.req.valid('json');
-      const userId = c.get('userId');
-      const key = c.req.valid('header')['idempotency-key'];
-      return streamSSE(c, async (stream) => {
-        let connected = true;
-        stream.onAbort(() => {
-          connected = false;
-        });
-        const send = (event: string, data: unknown): void => {
-          if (!connected) return;
-          void stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {
-            connected = false;
+    .openapi(chatStream, async (c) => {
+      const request = turnRequest(c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+      const turn = await chatService.prepareTurn({ userId: c.get('userId'), ...request });
+      // From here on the response is a stream: a failure becomes its last part.
+      const stream = createUIMessageStream<UIMessage<ChatMessageMetadata>>({
+        execute: async ({ writer }) => {
+          const chunks = new UIMessageChunkWriter((chunk) => {
+            writer.write(chunk);
           });
-        };
-        // The turn is not tied to the connection: a client that leaves
-        // mid-stream finds the reply saved when it reloads.
-        const done = chatService
-          .runTurn({
-            userId,
-            conversationId: body.conversation_id,
-            message: body.message,
-            idempotencyKey: key,
-            onEvent: (event: ChatEvent) => {
-              if (event.type === 'done') send('done', toChatResponse(event.result));
-              else send(event.type, { ...event, type: undefined });
-            },
-          })
-          .catch((error: unknown) => {
-            send('error', describeError(c, error).body);
-          });
-        await done;
+          try {
+            // The turn is not tied to the connection: a client that leaves
+            // mid-stream finds the reply saved when it reloads.
+            await chatService.completeTurn(turn, { onEvent: (event) => chunks.event(event) });
+          } finally {
+            chunks.close();
+          }
+        },
+        onError: (error) => {
+          const { code, message } = describeError(c, error).body.error;
+          return JSON.stringify({ code, message });
+        },
       });
+      return createUIMessageStreamResponse({ stream });
     });
 }

@@ -9,6 +9,7 @@
 // No transaction is open while the model thinks: each save is its own.
 import {
   APICallError,
+  RetryError,
   stepCountIs,
   streamText,
   tool,
@@ -75,11 +76,25 @@ export interface ChatTurnResult {
   toolCalls: ToolCallRecord[];
   userMessageId: string;
   assistantMessageId: string;
+  /** Why the model stopped: the AI SDK's finish reason, or "stopped" when the client stopped it. */
+  finishReason: string;
   /** True when an earlier request with the same idempotency key had already answered. */
   replayed: boolean;
 }
 
-function toModelMessages(history: Message[]): ModelMessage[] {
+/** A turn whose checks passed and whose user message is saved; the model has not run. */
+export interface PreparedTurn {
+  readonly userId: string;
+  readonly conversationId: string;
+  readonly userMessage: Message;
+  /** The history window the model sees, ending with the user message. */
+  readonly history: readonly Message[];
+  /** The reply an earlier request with the same idempotency key already saved. */
+  readonly earlierReply: Message | null;
+  readonly started: number;
+}
+
+function toModelMessages(history: readonly Message[]): ModelMessage[] {
   return history.map((message) =>
     message.role === 'user'
       ? { role: 'user', content: message.content }
@@ -87,7 +102,8 @@ function toModelMessages(history: Message[]): ModelMessage[] {
   );
 }
 
-function describeFailure(error: unknown): string {
+function describeFailure(thrown: unknown): string {
+  const error = RetryError.isInstance(thrown) ? thrown.lastError : thrown;
   if (APICallError.isInstance(error)) {
     return error.statusCode === undefined
       ? 'The model server could not be reached'
@@ -118,11 +134,20 @@ export class ChatService {
     return modelName(this.#model);
   }
 
+  /** One whole turn: prepareTurn, then completeTurn. */
   async runTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
-    const started = performance.now();
-    const emit = input.onEvent ?? (() => undefined);
-    const { userId } = input;
+    return this.completeTurn(await this.prepareTurn(input), { onEvent: input.onEvent });
+  }
 
+  /**
+   * Everything that can fail before the model runs: the conversation is the
+   * caller's, the message is valid and saved, the history is loaded. A
+   * streaming transport calls this first, so such failures are ordinary
+   * HTTP errors rather than a stream that opens and fails.
+   */
+  async prepareTurn(input: ChatTurnInput): Promise<PreparedTurn> {
+    const started = performance.now();
+    const { userId } = input;
     const conversation =
       input.conversationId === undefined
         ? await this.#conversations.getOrCreateConversation(userId)
@@ -135,28 +160,49 @@ export class ChatService {
       idempotencyKey: input.idempotencyKey,
     });
     const userMessage = saved.message;
-    emit({ type: 'start', conversation_id: conversation.id, user_message_id: userMessage.id });
+    const earlierReply = saved.created ? null : await this.#findReply(userId, userMessage);
+    const history =
+      earlierReply === null
+        ? (
+            await this.#conversations.getConversationHistory(userId, conversation.id, {
+              limit: this.#settings.historyLimit,
+              before: encodeMessageCursor(userMessage.seq + 1),
+            })
+          ).messages
+        : [];
+    return { userId, conversationId: conversation.id, userMessage, history, earlierReply, started };
+  }
 
-    if (!saved.created) {
-      const earlier = await this.#findReply(userId, userMessage);
-      if (earlier !== null) {
-        const result = this.#resultFrom(conversation.id, userMessage, earlier, true);
-        emit({ type: 'text', delta: result.response });
-        emit({ type: 'done', result });
-        return result;
+  /** Runs the model on a prepared turn (or replays its earlier reply) and saves the reply. */
+  async completeTurn(
+    turn: PreparedTurn,
+    options: { onEvent?: ((event: ChatEvent) => void) | undefined } = {},
+  ): Promise<ChatTurnResult> {
+    const emit = options.onEvent ?? (() => undefined);
+    const { userId, conversationId, userMessage } = turn;
+    emit({ type: 'start', conversation_id: conversationId, user_message_id: userMessage.id });
+
+    if (turn.earlierReply !== null) {
+      const result = this.#resultFrom(conversationId, userMessage, turn.earlierReply, true);
+      for (const call of result.toolCalls) {
+        emit({ type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments });
+        emit({
+          type: 'tool_result',
+          id: call.id,
+          name: call.name,
+          ...(call.error === undefined ? { result: call.result } : { error: call.error }),
+        });
       }
+      emit({ type: 'text', delta: result.response });
+      emit({ type: 'done', result });
+      return result;
     }
-
-    const history = await this.#conversations.getConversationHistory(userId, conversation.id, {
-      limit: this.#settings.historyLimit,
-      before: encodeMessageCursor(userMessage.seq + 1),
-    });
 
     const toolCalls = new Map<string, ToolCallRecord>();
     const modelStarted = performance.now();
     const { text, finishReason } = await this.#runModel(
       { userId, tasks: this.#tasks },
-      toModelMessages(history.messages),
+      toModelMessages(turn.history),
       toolCalls,
       emit,
     );
@@ -172,21 +218,22 @@ export class ChatService {
         tool_calls: records,
         timings: {
           model_ms: Math.round(modelMs),
-          total_ms: Math.round(performance.now() - started),
+          total_ms: Math.round(performance.now() - turn.started),
         },
       }),
     ) as JsonObject;
-    const reply = await this.#conversations.saveMessage(userId, conversation.id, {
+    const reply = await this.#conversations.saveMessage(userId, conversationId, {
       role: 'assistant',
       content: response,
       metadata,
     });
     const result: ChatTurnResult = {
-      conversationId: conversation.id,
+      conversationId,
       response,
       toolCalls: records,
       userMessageId: userMessage.id,
       assistantMessageId: reply.id,
+      finishReason,
       replayed: false,
     };
     emit({ type: 'done', result });
@@ -321,12 +368,14 @@ export class ChatService {
     replayed: boolean,
   ): ChatTurnResult {
     const calls = reply.metadata?.tool_calls;
+    const finishReason = reply.metadata?.finish_reason;
     return {
       conversationId,
       response: reply.content,
       toolCalls: Array.isArray(calls) ? (calls as unknown as ToolCallRecord[]) : [],
       userMessageId: userMessage.id,
       assistantMessageId: reply.id,
+      finishReason: typeof finishReason === 'string' ? finishReason : 'unknown',
       replayed,
     };
   }
