@@ -47,6 +47,12 @@ interface ErrorBody {
   error?: { code?: string; message?: string };
 }
 
+/** A stream's error part: `{code, message}` as JSON text. */
+interface StreamError {
+  code?: string;
+  message?: string;
+}
+
 /** The words for a failed response, from its status and the API's `{error}` body. */
 export function apiError(status: number, body: unknown): ApiError {
   const error = (body as ErrorBody | null)?.error;
@@ -106,8 +112,10 @@ export async function call<T>(
 export function chatErrorMessage(error: Error): string {
   if (error instanceof TypeError) return OFFLINE_MESSAGE;
   try {
-    const body = JSON.parse(error.message) as ErrorBody;
-    if (body.error?.message !== undefined) return body.error.message;
+    // A refusal before the stream opened is the API's error body; a failure after is an error part.
+    const body = JSON.parse(error.message) as ErrorBody & StreamError;
+    const message = body.error?.message ?? body.message;
+    if (message !== undefined) return message;
   } catch {
     // Not an API error body: a stream error part or a network failure.
   }

@@ -1382,8 +1382,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The same turn as server-sent events
-         * @description Events: `start` {conversation_id, user_message_id}, `text` {delta}, `tool_call` {id, name, arguments}, `tool_result` {id, name, result | error}, then `done` (the ChatResponse) or `error` (the error shape).
+         * The same turn in the AI SDK's UI message stream protocol (useChat)
+         * @description Takes the body `useChat`/`DefaultChatTransport` sends (`{id, messages, trigger}`; the last user message's id is the Idempotency-Key unless the header is given) or the simple `{message, conversation_id?}`. Answers server-sent events with `x-vercel-ai-ui-message-stream: v1`: `start` (messageMetadata `{conversation_id, user_message_id}`), text parts, `tool-input-available` and `tool-output-available` / `tool-output-error` for each tool call, then `finish` (messageMetadata `{assistant_message_id, finish_reason}`), or an `error` part whose errorText is the JSON `{code, message}` of the error shape. Errors found before the model runs are ordinary JSON error responses, not streams. Aborting the request stops the reply; the partial text is saved with finish_reason "stopped".
          */
         post: {
             parameters: {
@@ -1397,11 +1397,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ChatRequest"];
+                    "application/json": components["schemas"]["ChatStreamRequest"];
                 };
             };
             responses: {
-                /** @description An event stream */
+                /** @description A UI message stream (server-sent events) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1646,6 +1646,31 @@ export interface components {
              * @example add a task to buy milk
              */
             message: string;
+        };
+        ChatStreamRequest: {
+            /** @description useChat's chat id: a conversation UUID picks that conversation; any other id means the active conversation */
+            id?: string;
+            /** @description useChat's messages. Only the last user message is taken: the history comes from the database */
+            messages?: components["schemas"]["UIMessage"][];
+            /** @enum {string} */
+            trigger?: "submit-message" | "regenerate-message";
+            messageId?: string;
+            /** @description The simple form: omit to use the active conversation */
+            conversation_id?: string;
+            /** @description The simple form: 1 to 1000 characters */
+            message?: string;
+        };
+        UIMessage: {
+            id: string;
+            /** @enum {string} */
+            role: "system" | "user" | "assistant";
+            parts: ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
