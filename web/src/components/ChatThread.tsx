@@ -190,7 +190,6 @@ export function ChatThread({
         }}
       >
         <div className="column">
-          {loadingOlder && <p className="loading-older">Loading earlier messages…</p>}
           {messages.length === 0 && !busy ? (
             <Welcome onPick={(prompt) => {
               send(prompt);
@@ -221,6 +220,7 @@ export function ChatThread({
           )}
         </div>
       </section>
+      {loadingOlder && <p className="loading-older">Loading earlier messages…</p>}
       {!atBottom && (
         <button
           type="button"
