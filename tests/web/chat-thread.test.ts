@@ -24,11 +24,14 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     const ada = await harness.account('prompts');
     const page = await harness.openAs(ada, '/');
     await page.getByRole('button', { name: 'Add a task to buy milk' }).click();
-    const reply = messages(page).filter({ hasText: /^Assistant/ }).last();
+    const reply = messages(page)
+      .filter({ hasText: /^Assistant/ })
+      .last();
     await reply.getByText("I've added task 1: buy milk.").waitFor();
-    assert.deepEqual(await reply.getByRole('list', { name: 'Actions' }).getByRole('listitem').allTextContents(), [
-      'Added task 1: buy milk',
-    ]);
+    assert.deepEqual(
+      await reply.getByRole('list', { name: 'Actions' }).getByRole('listitem').allTextContents(),
+      ['Added task 1: buy milk'],
+    );
     await page
       .getByRole('complementary', { name: 'Tasks' })
       .getByRole('checkbox', { name: /buy milk/ })
@@ -74,7 +77,12 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0);
     await composer(page).fill('what is on my list?');
     await composer(page).press('Enter');
-    await messages(page).filter({ hasText: /^Assistant/ }).last().getByText(/task/).first().waitFor();
+    await messages(page)
+      .filter({ hasText: /^Assistant/ })
+      .last()
+      .getByText(/task/)
+      .first()
+      .waitFor();
     await page.context().close();
   });
 
@@ -91,7 +99,10 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     for (const text of ['add a task to buy milk', 'add a task to call Ada']) {
       await composer(page).fill(text);
       await composer(page).press('Enter');
-      await messages(page).filter({ hasText: text }).getByRole('button', { name: 'Retry' }).waitFor();
+      await messages(page)
+        .filter({ hasText: text })
+        .getByRole('button', { name: 'Retry' })
+        .waitFor();
     }
     const first = messages(page).filter({ hasText: 'buy milk' });
     const second = messages(page).filter({ hasText: 'call Ada' });
@@ -137,16 +148,22 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     assert.equal(await page.getByRole('button', { name: 'Jump to latest' }).count(), 0);
 
     for (const expected of [100, 120]) {
-      const anchorText = (await messages(page).first().locator('.text, .markdown').textContent()) ?? '';
+      const anchorText =
+        (await messages(page).first().locator('.text, .markdown').textContent()) ?? '';
       const anchor = messages(page).filter({ has: page.getByText(anchorText, { exact: true }) });
       const before = await thread.evaluate((element) => {
         element.scrollTop = 0;
         return element.querySelector('ol > li')?.getBoundingClientRect().top ?? Number.NaN;
       });
-      await messages(page).nth(expected - 1).waitFor({ state: 'attached' });
+      await messages(page)
+        .nth(expected - 1)
+        .waitFor({ state: 'attached' });
       await page.getByText('Loading earlier messages…').waitFor({ state: 'detached' });
       const moved = await anchor.boundingBox();
-      assert.ok(moved !== null && Math.abs(moved.y - before) < 5, `jumped: ${before} -> ${String(moved?.y)}`);
+      assert.ok(
+        moved !== null && Math.abs(moved.y - before) < 5,
+        `jumped: ${before} -> ${String(moved?.y)}`,
+      );
     }
     assert.deepEqual(
       (await messages(page).allInnerTexts()).map((text) => text.split('\n').at(-1)),
@@ -173,7 +190,10 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     await page.getByText(`${USER_MESSAGE_MAX + 1} / ${USER_MESSAGE_MAX}`).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
     await box.press('Enter');
-    await page.getByRole('alert').filter({ hasText: `at most ${USER_MESSAGE_MAX} characters` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `at most ${USER_MESSAGE_MAX} characters` })
+      .waitFor();
     assert.equal(await messages(page).count(), 0);
     await page.context().close();
   });

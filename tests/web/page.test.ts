@@ -78,7 +78,12 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     const id = await harness.conversation(ada, 'Markdown');
     for (let i = 1; i <= 20; i++) {
       await harness.message(ada, id, 'user', `question ${i}`);
-      await harness.message(ada, id, 'assistant', `answer ${i} with \`code\` and a [link](https://example.com/${i})`);
+      await harness.message(
+        ada,
+        id,
+        'assistant',
+        `answer ${i} with \`code\` and a [link](https://example.com/${i})`,
+      );
     }
     await harness.message(ada, id, 'user', 'make me a plan');
     await harness.message(ada, id, 'assistant', MARKDOWN_REPLY);
@@ -159,7 +164,9 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     });
     await page.goto(`${harness.url}/c/${first}`);
     await page.getByText('first conversation text').waitFor();
-    const history = requests.find((request) => request.path === `/api/chat/conversations/${first}/messages`);
+    const history = requests.find(
+      (request) => request.path === `/api/chat/conversations/${first}/messages`,
+    );
     assert.equal(history?.depth, 1, JSON.stringify(requests));
 
     // From `/`, the active conversation is found first: two requests in a row.
@@ -197,7 +204,10 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
   it('groups, searches, renames in place, archives and deletes conversations with in-page dialogs', async () => {
     const ada = await harness.account('sidebar');
     for (let i = 1; i <= 24; i++)
-      await harness.conversation(ada, i === 7 ? 'Quarterly planning with the whole team' : `Trip idea ${i}`);
+      await harness.conversation(
+        ada,
+        i === 7 ? 'Quarterly planning with the whole team' : `Trip idea ${i}`,
+      );
     const page = await harness.openAs(ada, '/');
     const list = page.getByRole('navigation', { name: 'Conversations' });
     await list.getByRole('heading', { name: 'Today' }).waitFor();
@@ -205,14 +215,21 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     // Titles use the row's width: a long one is not cut to a few characters.
     const long = list.getByRole('link', { name: /Quarterly planning/ });
     const titleBox = await long.locator('.title').boundingBox();
-    assert.ok(titleBox !== null && titleBox.width > 180, `title is ${String(titleBox?.width)}px wide`);
+    assert.ok(
+      titleBox !== null && titleBox.width > 180,
+      `title is ${String(titleBox?.width)}px wide`,
+    );
     await assertAccessible(page, 'sidebar with many conversations');
     await screenshot(page, '05-sidebar');
 
     await page.getByLabel('Search conversations').fill('quarterly');
-    assert.deepEqual(await list.getByRole('link').allInnerTexts().then((texts) => texts.map((text) => text.split('\n')[0])), [
-      'Quarterly planning with the whole team',
-    ]);
+    assert.deepEqual(
+      await list
+        .getByRole('link')
+        .allInnerTexts()
+        .then((texts) => texts.map((text) => text.split('\n')[0])),
+      ['Quarterly planning with the whole team'],
+    );
     await page.getByLabel('Search conversations').fill('');
 
     const menuButton = list.getByRole('button', { name: 'Actions for Trip idea 3', exact: true });
@@ -287,7 +304,10 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     await panel.getByText('Completed (1)').click();
     await completed.getByRole('checkbox', { name: /buy milk/ }).waitFor();
     assert.deepEqual(
-      await panel.getByRole('list', { name: 'Pending tasks' }).getByRole('checkbox').evaluateAll((boxes) => boxes.length),
+      await panel
+        .getByRole('list', { name: 'Pending tasks' })
+        .getByRole('checkbox')
+        .evaluateAll((boxes) => boxes.length),
       2,
     );
 
@@ -300,7 +320,11 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     await panel.getByRole('alert').filter({ hasText: 'Could not mark task 2 done' }).waitFor();
     assert.equal(await call.isChecked(), false);
     await page.unroute('**/api/tasks/*');
-    const server = await harness.api<{ completed: boolean }>('GET', '/api/tasks/' + (await taskId(2)), ada.token);
+    const server = await harness.api<{ completed: boolean }>(
+      'GET',
+      '/api/tasks/' + (await taskId(2)),
+      ada.token,
+    );
     assert.equal(server.completed, false);
     await panel.getByRole('button', { name: 'Dismiss' }).click();
     await screenshot(page, '06-tasks');
@@ -313,12 +337,20 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     // Delete and let it go: gone on the server after the undo window.
     await panel.getByRole('button', { name: /^Delete task 1/ }).click();
     await panel.getByRole('button', { name: 'Undo' }).waitFor({ state: 'detached', timeout: 8000 });
-    const { tasks } = await harness.api<{ tasks: { number: number }[] }>('GET', '/api/tasks', ada.token);
+    const { tasks } = await harness.api<{ tasks: { number: number }[] }>(
+      'GET',
+      '/api/tasks',
+      ada.token,
+    );
     assert.deepEqual(tasks.map((task) => task.number).sort(), [2, 3]);
     await page.context().close();
 
     async function taskId(number: number): Promise<string> {
-      const list = await harness.api<{ tasks: { id: string; number: number }[] }>('GET', '/api/tasks', ada.token);
+      const list = await harness.api<{ tasks: { id: string; number: number }[] }>(
+        'GET',
+        '/api/tasks',
+        ada.token,
+      );
       return list.tasks.find((task) => task.number === number)?.id ?? '';
     }
   });
@@ -328,7 +360,11 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     const id = await harness.conversation(ada, 'On the go');
     await harness.message(ada, id, 'user', 'add a task to pack');
     await harness.api('POST', '/api/tasks', ada.token, { title: 'pack the bags' });
-    const page = await harness.openAs(ada, `/c/${id}`, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const page = await harness.openAs(ada, `/c/${id}`, {
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
     await page.getByText('add a task to pack').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `page is ${width}px wide`);
@@ -338,7 +374,12 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     const skip = page.getByRole('link', { name: 'Skip to message box' });
     assert.equal(await skip.evaluate((element) => element === document.activeElement), true);
     await page.keyboard.press('Enter');
-    assert.equal(await page.getByRole('textbox', { name: 'Message' }).evaluate((element) => element === document.activeElement), true);
+    assert.equal(
+      await page
+        .getByRole('textbox', { name: 'Message' })
+        .evaluate((element) => element === document.activeElement),
+      true,
+    );
 
     const toggle = page.getByRole('button', { name: 'Conversations' });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
@@ -349,7 +390,10 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     // Focus moves in, and Tab cannot leave the drawer while it is open.
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
-      assert.equal(await drawer.evaluate((element) => element.contains(document.activeElement)), true);
+      assert.equal(
+        await drawer.evaluate((element) => element.contains(document.activeElement)),
+        true,
+      );
     }
     await assertAccessible(page, 'phone with a drawer open');
     await screenshot(page, '07-phone-drawer');
@@ -366,17 +410,20 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
       [...panel.querySelectorAll('button, input[type=checkbox], summary, a')].flatMap((element) => {
         const target = element.closest('label') ?? element;
         const box = target.getBoundingClientRect();
-        return box.width >= 44 && box.height >= 44 ? [] : [`${element.outerHTML.slice(0, 60)} ${box.width}x${box.height}`];
+        return box.width >= 44 && box.height >= 44
+          ? []
+          : [`${element.outerHTML.slice(0, 60)} ${box.width}x${box.height}`];
       }),
     );
     assert.deepEqual(small, []);
     await page.mouse.click(20, 400);
     await tasks.getByRole('checkbox', { name: /pack the bags/ }).waitFor({ state: 'hidden' });
-    const topBar = await page.locator('header').evaluate((header) =>
-      [...header.querySelectorAll('button')].filter((button) => {
-        const box = button.getBoundingClientRect();
-        return box.width > 0 && (box.width < 44 || box.height < 44);
-      }).length,
+    const topBar = await page.locator('header').evaluate(
+      (header) =>
+        [...header.querySelectorAll('button')].filter((button) => {
+          const box = button.getBoundingClientRect();
+          return box.width > 0 && (box.width < 44 || box.height < 44);
+        }).length,
     );
     assert.equal(topBar, 0);
     await page.context().close();

@@ -15,7 +15,10 @@ export const ARTIFACTS = new URL('../../../test-artifacts/', import.meta.url).pa
 export const skipWithoutBrowser = existsSync(CHROMIUM)
   ? false
   : `no browser at ${CHROMIUM} (apt-get install chromium)`;
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 export interface Account {
   email: string;

@@ -17,8 +17,8 @@ interface Props {
   history: History;
   failed: FailedMessages;
   inputRef: RefObject<HTMLTextAreaElement | null>;
-  onTurnDone(reply: UIMessage): void;
-  onSignedOut(error: unknown): void;
+  onTurnDone: (reply: UIMessage) => void;
+  onSignedOut: (error: unknown) => void;
 }
 
 const NEAR_BOTTOM = 80;
@@ -58,13 +58,11 @@ export function ChatThread({
           !ids.has(entry.id) &&
           (entry.savedAs === undefined || !ids.has(entry.savedAs)),
       )
-      .map(
-        (entry): UIMessage => ({
-          id: entry.id,
-          role: 'user',
-          parts: [{ type: 'text', text: entry.text }],
-        }),
-      );
+      .map((entry): UIMessage => ({
+        id: entry.id,
+        role: 'user',
+        parts: [{ type: 'text', text: entry.text }],
+      }));
     return [...saved, ...unsaved];
   });
 
@@ -185,15 +183,19 @@ export function ChatThread({
         aria-label="Conversation thread"
         onScroll={(event) => {
           const element = event.currentTarget;
-          setAtBottom(element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM);
+          setAtBottom(
+            element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM,
+          );
           if (element.scrollTop < NEAR_BOTTOM) void fetchOlder();
         }}
       >
         <div className="column">
           {messages.length === 0 && !busy ? (
-            <Welcome onPick={(prompt) => {
-              send(prompt);
-            }} />
+            <Welcome
+              onPick={(prompt) => {
+                send(prompt);
+              }}
+            />
           ) : (
             <ol className="messages" aria-label="Messages">
               {messages.map((message) => (

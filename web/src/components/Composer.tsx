@@ -7,8 +7,8 @@ import { COUNTER_FROM, USER_MESSAGE_MAX, characters } from '../lib/text.ts';
 interface Props {
   inputRef: RefObject<HTMLTextAreaElement | null>;
   busy: boolean;
-  onSend(text: string): void;
-  onStop(): void;
+  onSend: (text: string) => void;
+  onStop: () => void;
 }
 
 export function Composer({ inputRef, busy, onSend, onStop }: Props) {

@@ -6,8 +6,8 @@ interface Props {
   title: string;
   body: string;
   confirmLabel: string;
-  onConfirm(): void;
-  onCancel(): void;
+  onConfirm: () => void;
+  onCancel: () => void;
 }
 
 export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }: Props) {

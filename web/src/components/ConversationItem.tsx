@@ -12,13 +12,20 @@ export function conversationLabel(conversation: Conversation): string {
 interface Props {
   conversation: Conversation;
   current: boolean;
-  onOpen(id: string): void;
-  onRename(title: string | null): Promise<void>;
-  onArchive(): void;
-  onDelete(): void;
+  onOpen: (id: string) => void;
+  onRename: (title: string | null) => Promise<void>;
+  onArchive: () => void;
+  onDelete: () => void;
 }
 
-export function ConversationItem({ conversation, current, onOpen, onRename, onArchive, onDelete }: Props) {
+export function ConversationItem({
+  conversation,
+  current,
+  onOpen,
+  onRename,
+  onArchive,
+  onDelete,
+}: Props) {
   const [menuOpen, setMenuOpen] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const label = conversationLabel(conversation);
@@ -37,10 +44,12 @@ export function ConversationItem({ conversation, current, onOpen, onRename, onAr
     };
   }, [menuOpen]);
 
-  const when = new Date(conversation.updated_at).toLocaleString([], {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+  const updated = new Date(conversation.updated_at);
+  // The group heading already says which day; the row says when within it.
+  const when =
+    updated.toDateString() === new Date().toDateString()
+      ? updated.toLocaleTimeString([], { timeStyle: 'short' })
+      : updated.toLocaleDateString([], { dateStyle: 'medium' });
 
   if (renaming) {
     return (

@@ -11,8 +11,8 @@ interface Props {
   id: string;
   userId: string;
   inputRef: RefObject<HTMLTextAreaElement | null>;
-  onTurnDone(reply: UIMessage): void;
-  onSignedOut(error: unknown): void;
+  onTurnDone: (reply: UIMessage) => void;
+  onSignedOut: (error: unknown) => void;
 }
 
 export function ConversationView({ id, userId, inputRef, onTurnDone, onSignedOut }: Props) {

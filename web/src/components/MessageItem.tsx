@@ -11,15 +11,22 @@ interface Props {
   message: UIMessage;
   failure: FailedMessage | undefined;
   retrying: boolean;
-  onRetry(failure: FailedMessage): void;
+  onRetry: (failure: FailedMessage) => void;
 }
 
-export const MessageItem = memo(function MessageItem({ message, failure, retrying, onRetry }: Props) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  failure,
+  retrying,
+  onRetry,
+}: Props) {
   const mine = message.role === 'user';
   const text = textOf(message);
   const activities = mine ? [] : toolActivities(message);
   return (
-    <li className={`message ${mine ? 'user' : 'assistant'}${failure === undefined ? '' : ' failed'}`}>
+    <li
+      className={`message ${mine ? 'user' : 'assistant'}${failure === undefined ? '' : ' failed'}`}
+    >
       <p className="author">{mine ? 'You' : 'Assistant'}</p>
       {activities.length > 0 && (
         <ul className="chips" aria-label="Actions">

@@ -10,10 +10,10 @@ import { ConversationItem, conversationLabel } from './ConversationItem.tsx';
 interface Props {
   conversations: Conversations;
   currentId: string | null;
-  onOpen(id: string): void;
-  onNew(): void;
-  onDeleted(id: string): void;
-  onError(error: unknown): void;
+  onOpen: (id: string) => void;
+  onNew: () => void;
+  onDeleted: (id: string) => void;
+  onError: (error: unknown) => void;
 }
 
 export function Sidebar({ conversations, currentId, onOpen, onNew, onDeleted, onError }: Props) {
@@ -75,7 +75,8 @@ export function Sidebar({ conversations, currentId, onOpen, onNew, onDeleted, on
         aria-label={status === 'active' ? 'Conversations' : 'Archived conversations'}
         onScroll={(event) => {
           const element = event.currentTarget;
-          if (element.scrollHeight - element.scrollTop - element.clientHeight < 120) void loadMore();
+          if (element.scrollHeight - element.scrollTop - element.clientHeight < 120)
+            void loadMore();
         }}
       >
         {sections.map(({ group, items: members }) => (

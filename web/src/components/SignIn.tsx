@@ -2,7 +2,18 @@
 import { useState } from 'react';
 import { api, call } from '../api/client.ts';
 
-export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn(token: string): void }) {
+function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+export function SignIn({
+  notice,
+  onSignedIn,
+}: {
+  notice: string;
+  onSignedIn: (token: string) => void;
+}) {
   const [problem, setProblem] = useState(notice);
   const [busy, setBusy] = useState(false);
   return (
@@ -13,12 +24,12 @@ export function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn(toke
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const submitter = (event.nativeEvent as SubmitEvent).submitter;
+          const submitter = event.nativeEvent.submitter;
           const register = submitter?.dataset.mode === 'register';
           const form = new FormData(event.currentTarget);
           const credentials = {
-            email: String(form.get('email') ?? ''),
-            password: String(form.get('password') ?? ''),
+            email: field(form, 'email'),
+            password: field(form, 'password'),
           };
           setBusy(true);
           setProblem('');

@@ -4,8 +4,8 @@ import type { Task } from '../api/client.ts';
 
 interface Props {
   task: Task;
-  onToggle(completed: boolean): void;
-  onDelete(): void;
+  onToggle: (completed: boolean) => void;
+  onDelete: () => void;
 }
 
 export function TaskItem({ task, onToggle, onDelete }: Props) {

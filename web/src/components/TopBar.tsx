@@ -8,12 +8,19 @@ interface Props {
   email: string;
   theme: Theme;
   openDrawer: Drawer | null;
-  onToggleDrawer(drawer: Drawer): void;
-  onToggleTheme(): void;
-  onSignOut(): void;
+  onToggleDrawer: (drawer: Drawer) => void;
+  onToggleTheme: () => void;
+  onSignOut: () => void;
 }
 
-export function TopBar({ email, theme, openDrawer, onToggleDrawer, onToggleTheme, onSignOut }: Props) {
+export function TopBar({
+  email,
+  theme,
+  openDrawer,
+  onToggleDrawer,
+  onToggleTheme,
+  onSignOut,
+}: Props) {
   return (
     <header className="topbar">
       <button

@@ -6,7 +6,7 @@ export const SUGGESTIONS = [
   'What have I completed?',
 ];
 
-export function Welcome({ onPick }: { onPick(prompt: string): void }) {
+export function Welcome({ onPick }: { onPick: (prompt: string) => void }) {
   return (
     <section className="welcome" aria-labelledby="welcome-title">
       <h2 id="welcome-title">What shall we get done?</h2>

@@ -31,12 +31,13 @@ function usePhone(): boolean {
   return phone;
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), textarea, summary, [tabindex="0"]';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), textarea, summary, [tabindex="0"]';
 
 interface Props {
   route: Route;
-  navigate(path: string, options?: { replace?: boolean }): void;
-  onSignOut(notice?: string): void;
+  navigate: (path: string, options?: { replace?: boolean }) => void;
+  onSignOut: (notice?: string) => void;
 }
 
 export function Workspace({ route, navigate, onSignOut }: Props) {
@@ -87,7 +88,9 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
   useEffect(() => {
     if (drawer === null) return;
     const panel = document.getElementById(drawer);
-    const toggle = document.getElementById(drawer === 'sidebar' ? 'toggle-sidebar' : 'toggle-tasks');
+    const toggle = document.getElementById(
+      drawer === 'sidebar' ? 'toggle-sidebar' : 'toggle-tasks',
+    );
     panel?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (document.querySelector('dialog[open]') !== null || panel === null) return;
@@ -174,7 +177,13 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
         {problem !== null && (
           <div className="banner" role="alert">
             <p>{problem}</p>
-            <button type="button" className="secondary" onClick={() => { setProblem(null); }}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setProblem(null);
+              }}
+            >
               Dismiss
             </button>
           </div>

@@ -8,7 +8,7 @@ export const COUNTER_FROM = 800;
 /** Characters as the server counts them: code points, not UTF-16 units. */
 export function characters(text: string): number {
   let count = 0;
-  for (const _ of text) count++;
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) count++;
   return count;
 }
 

@@ -40,7 +40,11 @@ export function toolActivities(message: UIMessage): ToolActivity[] {
     const name = part.type === 'dynamic-tool' ? part.toolName : part.type.slice('tool-'.length);
     const label = name.replaceAll('_', ' ');
     if (part.state === 'output-error')
-      return { key: part.toolCallId, text: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} failed`, state: 'failed' };
+      return {
+        key: part.toolCallId,
+        text: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} failed`,
+        state: 'failed',
+      };
     if (part.state === 'output-available')
       return { key: part.toolCallId, text: describeToolCall(name, part.output), state: 'done' };
     return { key: part.toolCallId, text: `Working: ${label}…`, state: 'running' };
@@ -50,6 +54,7 @@ export function toolActivities(message: UIMessage): ToolActivity[] {
 /** Whether a reply changed tasks, so the panel should reload them. */
 export function touchesTasks(message: UIMessage): boolean {
   return message.parts.some(
-    (part) => isToolUIPart(part) && part.state === 'output-available' && !part.type.endsWith('list_tasks'),
+    (part) =>
+      isToolUIPart(part) && part.state === 'output-available' && !part.type.endsWith('list_tasks'),
   );
 }

@@ -10,12 +10,12 @@ export interface Conversations {
   items: Conversation[];
   loading: boolean;
   hasMore: boolean;
-  setStatus(status: ConversationStatus): void;
-  loadMore(): Promise<void>;
-  refresh(): Promise<void>;
-  rename(id: string, title: string | null): Promise<void>;
-  archive(id: string, status: ConversationStatus): Promise<void>;
-  remove(id: string): Promise<void>;
+  setStatus: (status: ConversationStatus) => void;
+  loadMore: () => Promise<void>;
+  refresh: () => Promise<void>;
+  rename: (id: string, title: string | null) => Promise<void>;
+  archive: (id: string, status: ConversationStatus) => Promise<void>;
+  remove: (id: string) => Promise<void>;
 }
 
 export function useConversations(onError: (error: unknown) => void): Conversations {
@@ -32,7 +32,9 @@ export function useConversations(onError: (error: unknown) => void): Conversatio
       try {
         const page = await call(
           api.GET('/api/chat/conversations', {
-            params: { query: { status, limit: PAGE, ...(after === null ? {} : { cursor: after }) } },
+            params: {
+              query: { status, limit: PAGE, ...(after === null ? {} : { cursor: after }) },
+            },
           }),
         );
         // A late page of the other tab's list must not land in this one.

@@ -25,10 +25,11 @@ function read(userId: string): FailedMessage[] {
   const key = storageKey(userId);
   const raw = localStorage.getItem(key);
   if (cache?.key === key && cache.raw === raw) return cache.value;
-  let value = EMPTY;
+  let value: FailedMessage[];
   try {
     value = raw === null ? EMPTY : (JSON.parse(raw) as FailedMessage[]);
   } catch {
+    // Written by another version of the page: nothing to retry from it.
     value = EMPTY;
   }
   cache = { key, raw, value };
@@ -52,8 +53,8 @@ function subscribe(listener: () => void): () => void {
 
 export interface FailedMessages {
   list: FailedMessage[];
-  record(message: FailedMessage): void;
-  clear(id: string): void;
+  record: (message: FailedMessage) => void;
+  clear: (id: string) => void;
 }
 
 export function useFailedMessages(userId: string): FailedMessages {

@@ -6,9 +6,7 @@ import { ApiError, api, call, type History } from '../api/client.ts';
 export const HISTORY_PAGE = 50;
 
 export type HistoryResult =
-  | { kind: 'ok'; history: History }
-  | { kind: 'not-found' }
-  | { kind: 'failed'; error: ApiError };
+  { kind: 'ok'; history: History } | { kind: 'not-found' } | { kind: 'failed'; error: ApiError };
 
 const pending = new Map<string, Promise<HistoryResult>>();
 
@@ -44,7 +42,13 @@ export function seedEmptyHistory(id: string): void {
     id,
     Promise.resolve({
       kind: 'ok',
-      history: { messages: [], has_older: false, has_newer: false, older_cursor: null, newer_cursor: null },
+      history: {
+        messages: [],
+        has_older: false,
+        has_newer: false,
+        older_cursor: null,
+        newer_cursor: null,
+      },
     }),
   );
 }

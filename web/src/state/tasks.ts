@@ -8,7 +8,7 @@ export const UNDO_SECONDS = 5;
 
 export interface PendingDelete {
   task: Task;
-  undo(): void;
+  undo: () => void;
 }
 
 export interface Tasks {
@@ -17,11 +17,11 @@ export interface Tasks {
   /** The last refusal, phrased for a person; null when all went through. */
   problem: string | null;
   pendingDelete: PendingDelete | null;
-  refresh(): Promise<void>;
-  add(title: string): Promise<boolean>;
-  setCompleted(task: Task, completed: boolean): Promise<void>;
-  remove(task: Task): void;
-  dismissProblem(): void;
+  refresh: () => Promise<void>;
+  add: (title: string) => Promise<boolean>;
+  setCompleted: (task: Task, completed: boolean) => Promise<void>;
+  remove: (task: Task) => void;
+  dismissProblem: () => void;
 }
 
 function reason(error: unknown): string {
