@@ -21,7 +21,9 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
   const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 
   it('sends a suggested prompt, streams the reply with its tool call, updates the tasks and announces only the finished reply', async () => {
-    const ada = await harness.account('prompts');
+    const ada = await harness.account('ada@example.com');
+    for (const title of ['Weekend trip to the coast', 'Birthday party for Grace'])
+      await harness.conversation(ada, title);
     const page = await harness.openAs(ada, '/');
     await page.getByRole('button', { name: 'Add a task to buy milk' }).click();
     const reply = messages(page)
@@ -44,6 +46,7 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     await composer(page).press('Enter');
     await messages(page).filter({ hasText: 'Listed 1 task' }).waitFor();
     assert.equal(await messages(page).count(), 4);
+    await screenshot(page, '10-conversation');
     // The reply is saved: a reload shows the same thread, tool calls included.
     await page.reload();
     await messages(page).filter({ hasText: 'Listed 1 task' }).waitFor();

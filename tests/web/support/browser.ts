@@ -114,8 +114,9 @@ export class PageHarness {
     return (text === '' ? {} : JSON.parse(text)) as T;
   }
 
+  /** A new user: `label-<uuid>@example.com`, or exactly `label` when it is an address. */
   async account(label = 'user'): Promise<Account> {
-    const email = uniqueEmail(label);
+    const email = label.includes('@') ? label : uniqueEmail(label);
     const session = await this.api<{ access_token: string }>('POST', '/api/auth/register', null, {
       email,
       password: PASSWORD,
