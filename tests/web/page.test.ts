@@ -70,6 +70,19 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/');
     assert.equal(await page.evaluate(() => localStorage.getItem('todochat.token')), null);
+
+    // The next person on this browser sees nothing of the last one's.
+    await page.getByLabel('Email').fill('next@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('next@example.com').waitFor();
+    await page.getByRole('heading', { name: 'What shall we get done?' }).waitFor();
+    assert.equal(await page.getByText('welcome@example.com').count(), 0);
+    await page.getByRole('link', { name: /New conversation/ }).waitFor();
+    assert.equal(
+      await page.getByRole('navigation', { name: 'Conversations' }).getByRole('link').count(),
+      1,
+    );
     await page.context().close();
   });
 
