@@ -108,16 +108,22 @@ export async function call<T>(
   return result.data as T;
 }
 
-/** The message in an error thrown by useChat's transport: the response body's text. */
-export function chatErrorMessage(error: Error): string {
-  if (error instanceof TypeError) return OFFLINE_MESSAGE;
+/**
+ * A failed chat turn as useChat reports it: the transport throws the
+ * response body's text, and a stream's error part arrives as its errorText.
+ */
+export function chatFailure(error: Error): { message: string; code?: string } {
+  if (error instanceof TypeError) return { message: OFFLINE_MESSAGE };
   try {
     // A refusal before the stream opened is the API's error body; a failure after is an error part.
     const body = JSON.parse(error.message) as ErrorBody & StreamError;
     const message = body.error?.message ?? body.message;
-    if (message !== undefined) return message;
+    const code = body.error?.code ?? body.code;
+    if (message !== undefined) return code === undefined ? { message } : { message, code };
   } catch {
-    // Not an API error body: a stream error part or a network failure.
+    // Not JSON: a network failure or a message from the library itself.
   }
-  return error.message === '' ? 'The assistant did not answer. Press Retry.' : error.message;
+  return {
+    message: error.message === '' ? 'The assistant did not answer. Press Retry.' : error.message,
+  };
 }

@@ -4,12 +4,12 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport, type UIMessage } from 'ai';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { ApiError, authHeaders, chatErrorMessage, type History } from '../api/client.ts';
+import { ApiError, authHeaders, chatFailure, type History } from '../api/client.ts';
 import type { FailedMessage, FailedMessages } from '../state/failed-messages.ts';
 import { loadOlder } from '../state/history.ts';
 import { textOf, toUIMessage } from '../lib/ui-messages.ts';
 import { Composer } from './Composer.tsx';
-import { MessageItem } from './MessageItem.tsx';
+import { MessageList } from './MessageList.tsx';
 import { Welcome } from './Welcome.tsx';
 
 interface Props {
@@ -80,18 +80,19 @@ export function ChatThread({
       const at = latest.current.findIndex((message) => message.id === turn.id);
       const partial = at === -1 ? undefined : latest.current[at + 1];
       const savedAs = (partial?.metadata as StreamMetadata | undefined)?.user_message_id;
+      const failure = chatFailure(error);
       failed.record({
         id: turn.id,
         conversationId,
         text: turn.text,
-        error: chatErrorMessage(error),
+        error: failure.message,
         ...(savedAs === undefined ? {} : { savedAs }),
       });
       // A half-streamed reply to a failed turn is dropped; Retry asks for it again.
       if (partial !== undefined)
         setMessages((list) => list.filter((message) => message.id !== partial.id));
       clearError();
-      if (error.message.includes('"unauthorized"')) onSignedOut(new ApiError('', 401));
+      if (failure.code === 'unauthorized') onSignedOut(new ApiError(failure.message, 401));
     },
     onFinish: ({ message, isError, isDisconnect }) => {
       const turn = pending.current;
@@ -197,28 +198,13 @@ export function ChatThread({
               }}
             />
           ) : (
-            <ol className="messages" aria-label="Messages">
-              {messages.map((message) => (
-                <MessageItem
-                  key={message.id}
-                  message={message}
-                  failure={failureOf.get(message.id)}
-                  retrying={busy && pending.current?.id === failureOf.get(message.id)?.id}
-                  onRetry={retry}
-                />
-              ))}
-              {typing && (
-                <li className="message assistant typing">
-                  <p className="author">Assistant</p>
-                  <p className="dots">
-                    <span className="visually-hidden">Assistant is typing</span>
-                    <span aria-hidden="true" />
-                    <span aria-hidden="true" />
-                    <span aria-hidden="true" />
-                  </p>
-                </li>
-              )}
-            </ol>
+            <MessageList
+              messages={messages}
+              typing={typing}
+              failureOf={(message) => failureOf.get(message.id)}
+              retryingId={busy ? (pending.current?.id ?? null) : null}
+              onRetry={retry}
+            />
           )}
         </div>
       </section>

@@ -1,8 +1,7 @@
 // The bar across the top: drawer buttons on a phone, the theme toggle, who
 // is signed in, and Sign out.
+import type { Drawer } from '../state/drawer.ts';
 import type { Theme } from '../state/theme.ts';
-
-export type Drawer = 'sidebar' | 'tasks';
 
 interface Props {
   email: string;

@@ -5,6 +5,7 @@ import type { UIMessage } from 'ai';
 import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, call, type User } from '../api/client.ts';
 import { useConversations } from '../state/conversations.ts';
+import { useDrawer } from '../state/drawer.ts';
 import { loadHistory, seedEmptyHistory } from '../state/history.ts';
 import { conversationPath, type Route } from '../state/router.ts';
 import { useTasks } from '../state/tasks.ts';
@@ -13,26 +14,7 @@ import { touchesTasks } from '../lib/tool-parts.ts';
 import { ConversationView } from './ConversationView.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { TasksPanel } from './TasksPanel.tsx';
-import { TopBar, type Drawer } from './TopBar.tsx';
-
-const phoneQuery = matchMedia('(max-width: 760px)');
-
-function usePhone(): boolean {
-  const [phone, setPhone] = useState(phoneQuery.matches);
-  useEffect(() => {
-    const onChange = (event: MediaQueryListEvent) => {
-      setPhone(event.matches);
-    };
-    phoneQuery.addEventListener('change', onChange);
-    return () => {
-      phoneQuery.removeEventListener('change', onChange);
-    };
-  }, []);
-  return phone;
-}
-
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), textarea, summary, [tabindex="0"]';
+import { TopBar } from './TopBar.tsx';
 
 interface Props {
   route: Route;
@@ -48,8 +30,7 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
   const [me, setMe] = useState<User | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [theme, toggleTheme] = useTheme();
-  const phone = usePhone();
-  const [drawer, setDrawer] = useState<Drawer | null>(null);
+  const [drawer, setDrawer] = useDrawer();
   const inputRef = useRef<HTMLTextAreaElement>(null);
 
   const handleError = useCallback(
@@ -78,46 +59,6 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
       })
       .catch(handleError);
   }, [route, navigate, handleError, refreshConversations]);
-
-  useEffect(() => {
-    if (!phone) setDrawer(null);
-  }, [phone]);
-
-  // An open drawer holds focus (the rest of the page is inert) until Escape,
-  // the backdrop or its button closes it; focus then returns to that button.
-  useEffect(() => {
-    if (drawer === null) return;
-    const panel = document.getElementById(drawer);
-    const toggle = document.getElementById(
-      drawer === 'sidebar' ? 'toggle-sidebar' : 'toggle-tasks',
-    );
-    panel?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (document.querySelector('dialog[open]') !== null || panel === null) return;
-      if (event.key === 'Escape') setDrawer(null);
-      if (event.key !== 'Tab') return;
-      // The rest of the page is inert; Tab wraps around inside the drawer rather than leaving it.
-      const stops = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-        (element) => element.getClientRects().length > 0,
-      );
-      const first = stops[0];
-      const last = stops.at(-1);
-      const active = document.activeElement;
-      if (first === undefined || last === undefined) return;
-      if (event.shiftKey && (active === first || !panel.contains(active))) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && (active === last || !panel.contains(active))) {
-        event.preventDefault();
-        first.focus();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      toggle?.focus();
-    };
-  }, [drawer]);
 
   const open = useCallback(
     (id: string) => {
@@ -167,7 +108,7 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
           theme={theme}
           openDrawer={drawer}
           onToggleDrawer={(which) => {
-            setDrawer((current) => (current === which ? null : which));
+            setDrawer(drawer === which ? null : which);
           }}
           onToggleTheme={toggleTheme}
           onSignOut={() => {
