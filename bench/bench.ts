@@ -301,7 +301,7 @@ async function runHttpBench(engine: string, store: Store, fixture: Fixture): Pro
 
 async function runChatBench(engine: string, store: Store, fixture: Fixture): Promise<Row> {
   const chat = new ChatService({
-    conversations: store.conversations,
+    database: store.database,
     tasks: store.tasks,
     model: createChatModel({ provider: 'builtin' }),
   });

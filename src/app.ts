@@ -111,7 +111,7 @@ export function createApp(options: AppOptions): AppRouter {
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
   const chat = new ChatService({
-    conversations: store.conversations,
+    database: store.database,
     tasks: store.tasks,
     model: options.model ?? createChatModel({ provider: 'builtin' }),
     settings: options.chatSettings,

@@ -10,6 +10,28 @@ const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined 
 const milliseconds = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3_600_000).default(fallback));
 
+/** A count per window; 0 turns the limit off. */
+const rateLimit = (fallback: number | null) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(fallback ?? 0)
+      .transform((value) => (value === 0 ? null : value)),
+  );
+
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { error: "must be 'true' or 'false'" })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+  );
+
 const schema = z.object({
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
@@ -88,6 +110,15 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(200).default(DEFAULT_CHAT_SETTINGS.historyLimit),
   ),
+  CHAT_MAX_RETRIES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(5).default(DEFAULT_CHAT_SETTINGS.maxRetries),
+  ),
+  CHAT_RATE_PER_MINUTE: rateLimit(DEFAULT_CHAT_SETTINGS.ratePerMinute),
+  CHAT_RATE_PER_DAY: rateLimit(DEFAULT_CHAT_SETTINGS.ratePerDay),
+  CHAT_RATE_EXEMPT_BUILTIN: flag(DEFAULT_CHAT_SETTINGS.rateExemptBuiltin),
+  CHAT_MODEL_TITLES: flag(DEFAULT_CHAT_SETTINGS.modelTitles),
+  CHAT_STOP_POLL_MS: milliseconds(DEFAULT_CHAT_SETTINGS.stopPollMs),
 });
 
 export type LogLevel = z.output<typeof schema>['LOG_LEVEL'];
@@ -190,6 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: values.CHAT_TIMEOUT_MS,
       maxSteps: values.CHAT_MAX_STEPS,
       historyLimit: values.CHAT_HISTORY_LIMIT,
+      maxRetries: values.CHAT_MAX_RETRIES,
+      ratePerMinute: values.CHAT_RATE_PER_MINUTE,
+      ratePerDay: values.CHAT_RATE_PER_DAY,
+      rateExemptBuiltin: values.CHAT_RATE_EXEMPT_BUILTIN,
+      modelTitles: values.CHAT_MODEL_TITLES,
+      stopPollMs: values.CHAT_STOP_POLL_MS,
     }),
   });
 }

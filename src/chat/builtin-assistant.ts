@@ -281,8 +281,19 @@ function describeList(value: unknown, status: unknown): string {
   return `You have ${tasks.length} ${kind}${noun}:\n${listLines(tasks, kind === '')}`;
 }
 
+/** A tool's failure arrives as the JSON {code, hint}; the hint is what to say. */
+function hintOf(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  try {
+    const parsed = JSON.parse(text) as { hint?: unknown };
+    return typeof parsed.hint === 'string' ? parsed.hint : text;
+  } catch {
+    return text;
+  }
+}
+
 function describeFailure(value: unknown): string {
-  const message = typeof value === 'string' ? value : JSON.stringify(value);
+  const message = hintOf(value);
   const missing = /^Task (\S+) not found/.exec(message);
   if (missing !== null) {
     return `I couldn't find task ${missing[1] ?? ''}. Say "show me all my tasks" to see their numbers.`;

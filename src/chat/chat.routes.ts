@@ -5,7 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createUIMessageStream, createUIMessageStreamResponse, type UIMessage } from 'ai';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { AppRouter } from '../http/app-env.ts';
+import type { Context } from 'hono';
+import type { AppEnv, AppRouter } from '../http/app-env.ts';
 import { describeError } from '../http/error-handler.ts';
 import {
   bearerSecurity,
@@ -36,7 +37,10 @@ const ToolCallSchema = z
     name: z.string(),
     arguments: z.unknown(),
     result: z.unknown().optional(),
-    error: z.string().optional(),
+    error: z.string().optional().openapi({ description: "The failure's hint, for people" }),
+    error_code: z.string().optional().openapi({
+      description: "The failure's code (not_found, validation_failed, ...), for programs",
+    }),
   })
   .openapi('ToolCall');
 
@@ -47,6 +51,10 @@ const ChatResponseSchema = z
     tool_calls: z.array(ToolCallSchema),
     user_message_id: z.uuid(),
     assistant_message_id: z.uuid(),
+    finish_reason: z.string().openapi({
+      description:
+        'Why the reply ended: "stop", "tool-calls", "length"..., or "stopped" when stopped',
+    }),
   })
   .openapi('ChatResponse');
 
@@ -62,7 +70,9 @@ const chatErrors = errorResponses(
   'unauthorized',
   'not_found',
   'unsupported_media_type',
+  'conflict',
   'validation_failed',
+  'rate_limited',
   'model_failed',
   'model_timeout',
 );
@@ -153,6 +163,27 @@ const chatStream = createRoute({
   },
 });
 
+const stopTurns = createRoute({
+  method: 'post',
+  path: '/api/chat/conversations/{id}/stop',
+  tags: ['chat'],
+  summary: 'Stop the replies being written in a conversation',
+  description:
+    'Works from any instance: the running turn sees the request within CHAT_STOP_POLL_MS, saves the text ' +
+    'so far with finish_reason "stopped" and answers its own request. `stopped` counts the turns asked to stop.',
+  security: bearerSecurity,
+  request: {
+    params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }),
+  },
+  responses: {
+    200: jsonContent(
+      z.object({ stopped: z.int() }).openapi('StopResult'),
+      'How many running turns were asked to stop',
+    ),
+    ...errorResponses('unauthorized', 'not_found', 'validation_failed'),
+  },
+});
+
 interface TurnRequest {
   conversationId: string | undefined;
   message: string;
@@ -197,39 +228,44 @@ export function toChatResponse(result: ChatTurnResult): z.infer<typeof ChatRespo
     tool_calls: result.toolCalls,
     user_message_id: result.userMessageId,
     assistant_message_id: result.assistantMessageId,
+    finish_reason: result.finishReason,
   };
 }
 
 export function chatRoutes(chatService: ChatService): AppRouter {
-  const turn = (userId: string, body: z.infer<typeof ChatRequestSchema>, key: string | undefined) =>
+  // A JSON client that disconnects still gets its turn finished and saved:
+  // no stop signal here. It stops a reply with the stop route instead.
+  const turn = (
+    c: Context<AppEnv>,
+    body: z.infer<typeof ChatRequestSchema>,
+    key: string | undefined,
+  ) =>
     chatService.runTurn({
-      userId,
+      userId: c.get('userId'),
       conversationId: body.conversation_id,
       message: body.message,
       idempotencyKey: key,
+      logger: c.get('logger'),
     });
 
   return createRouter()
     .openapi(chat, async (c) => {
-      const result = await turn(
-        c.get('userId'),
-        c.req.valid('json'),
-        c.req.valid('header')['idempotency-key'],
-      );
+      const result = await turn(c, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
       return c.json(toChatResponse(result), 200);
     })
     .openapi(chatForUser, async (c) => {
       if (c.req.valid('param').user_id !== c.get('userId')) throw new NotFoundError('user');
-      const result = await turn(
-        c.get('userId'),
-        c.req.valid('json'),
-        c.req.valid('header')['idempotency-key'],
-      );
+      const result = await turn(c, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
       return c.json(toChatResponse(result), 200);
+    })
+    .openapi(stopTurns, async (c) => {
+      const stopped = await chatService.stopTurns(c.get('userId'), c.req.valid('param').id);
+      return c.json({ stopped }, 200);
     })
     .openapi(chatStream, async (c) => {
       const request = turnRequest(c.req.valid('json'), c.req.valid('header')['idempotency-key']);
-      const turn = await chatService.prepareTurn({ userId: c.get('userId'), ...request });
+      const logger = c.get('logger');
+      const turn = await chatService.prepareTurn({ userId: c.get('userId'), logger, ...request });
       // From here on the response is a stream: a failure becomes its last part.
       const stream = createUIMessageStream<UIMessage<ChatMessageMetadata>>({
         execute: async ({ writer }) => {
@@ -237,9 +273,13 @@ export function chatRoutes(chatService: ChatService): AppRouter {
             writer.write(chunk);
           });
           try {
-            // The turn is not tied to the connection: a client that leaves
-            // mid-stream finds the reply saved when it reloads.
-            await chatService.completeTurn(turn, { onEvent: (event) => chunks.event(event) });
+            // useChat's stop() aborts the request: that stops the reply, and
+            // the text so far is saved as a reply with finish_reason "stopped".
+            await chatService.completeTurn(turn, {
+              onEvent: (event) => chunks.event(event),
+              stopSignal: c.req.raw.signal,
+              logger,
+            });
           } finally {
             chunks.close();
           }

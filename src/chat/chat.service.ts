@@ -1,12 +1,18 @@
 // One stateless chat turn. Everything the turn needs is read from the
 // database and everything it produces is written back, so any server
 // instance can take the next turn:
-//   1. find or create the conversation (a given one must be the caller's);
-//   2. save the user's message (idempotent with a key);
-//   3. load the recent history, a bounded window, never the whole thread;
-//   4. run the model with the todo tools, bounded in rounds and time;
-//   5. save the reply with the tool calls, the model and timings in metadata.
-// No transaction is open while the model thinks: each save is its own.
+//   1. one transaction resolves the conversation (a given one must be the
+//      caller's), saves the user's message (idempotent with a key), claims
+//      the turn, counts it against the user's limits and loads the history
+//      window;
+//   2. the model runs with the todo tools, bounded in rounds and time, with
+//      no transaction open (the tools open their own);
+//   3. one transaction saves the reply with the tool calls, the model and
+//      timings in metadata, ends the claim and, on a first turn, sets the
+//      conversation's title.
+// The claim (chat-turn.repository.ts) makes a turn run once however many
+// copies of a request arrive at once, on any number of instances: the copies
+// wait for its outcome and replay it.
 import {
   APICallError,
   RetryError,
@@ -15,21 +21,53 @@ import {
   tool,
   type LanguageModel,
   type ModelMessage,
+  type ProviderMetadata,
   type ToolSet,
 } from 'ai';
-import type { ConversationService } from '../conversations/conversation.service.ts';
-import type { Message } from '../conversations/conversation.ts';
-import { encodeMessageCursor } from '../conversations/cursor.ts';
-import type { JsonObject } from '../db/schema.ts';
-import { ModelError, NotFoundError } from '../errors.ts';
-import { runTool, todoTools, type ToolContext } from '../tools/todo-tools.ts';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  appendOrFindMessage,
+  findMessage,
+  findOrCreateActiveConversation,
+  findRecentMessages,
+  lostIdempotencyRace,
+  parseNewMessage,
+  setTitleIfUntitled,
+} from '../conversations/conversation.service.ts';
+import { findConversation } from '../conversations/conversation.repository.ts';
+import type { Conversation, Message } from '../conversations/conversation.ts';
+import { asUser } from '../db/scope.ts';
+import type { Database, JsonObject } from '../db/schema.ts';
+import { AppError, ConflictError, ModelError, NotFoundError, RateLimitedError } from '../errors.ts';
 import type { TaskService } from '../tasks/task.service.ts';
+import { toolErrorText, type ToolError } from '../tools/tool-error.ts';
+import { runTool, todoTools, type ToolContext } from '../tools/todo-tools.ts';
+import { id, parse } from '../validation.ts';
 import { modelName } from './chat-model.ts';
+import {
+  claimTurn,
+  countModelTurn,
+  endTurn,
+  findTurn,
+  requestStop,
+  type RateWindow,
+  type TurnRecord,
+} from './chat-turn.repository.ts';
+import { toModelMessages, recordedToolCalls, type ToolCallRecord } from './history.ts';
+import { TITLE_LENGTH, titleFromMessage } from './title.ts';
+
+export type { ToolCallRecord } from './history.ts';
 
 export const SYSTEM_PROMPT = `You are todochat, a friendly assistant that manages the user's todo list.
 Use the tools to add, list, complete, update and delete tasks; never pretend a change was made without calling a tool.
 Tasks have small numbers (1, 2, 3...) that the user sees; call list_tasks to find a task's number from its title.
 Answer briefly and confirm what you did, naming task numbers and titles.`;
+
+const TITLE_PROMPT =
+  'Give a title of at most six words for a conversation that starts with the message below. ' +
+  'Answer with the title only, no quotes.';
 
 export interface ChatSettings {
   /** How many recent messages the model sees. */
@@ -38,27 +76,41 @@ export interface ChatSettings {
   maxSteps: number;
   /** The whole model run, tools included, must end within this. */
   timeoutMs: number;
+  /** Retries of a failed model call within a turn. */
+  maxRetries: number;
+  /** Model turns per user per minute and per day; null is no limit. */
+  ratePerMinute: number | null;
+  ratePerDay: number | null;
+  /** The built-in model costs nothing to run: exempt it from the limits. */
+  rateExemptBuiltin: boolean;
+  /** With a model other than the built-in one, ask it for a first turn's title (one short extra call). */
+  modelTitles: boolean;
+  /** How often a running turn looks for a stop request from another instance. */
+  stopPollMs: number;
 }
 
 export const DEFAULT_CHAT_SETTINGS: Readonly<ChatSettings> = Object.freeze({
   historyLimit: 20,
   maxSteps: 6,
   timeoutMs: 60_000,
+  maxRetries: 1,
+  ratePerMinute: 20,
+  ratePerDay: 500,
+  rateExemptBuiltin: true,
+  modelTitles: true,
+  stopPollMs: 500,
 });
 
-export interface ToolCallRecord {
-  id: string;
-  name: string;
-  arguments: unknown;
-  result?: unknown;
-  error?: string;
-}
+/** Past the model's own deadline, the time to save the reply before a claim is considered dead. */
+const LEASE_MARGIN_MS = 15_000;
+/** How often a copy of a running turn looks whether it has ended. */
+const WAIT_POLL_MS = 100;
 
 export type ChatEvent =
   | { type: 'start'; conversation_id: string; user_message_id: string }
   | { type: 'text'; delta: string }
   | { type: 'tool_call'; id: string; name: string; arguments: unknown }
-  | { type: 'tool_result'; id: string; name: string; result?: unknown; error?: string }
+  | { type: 'tool_result'; id: string; name: string; result?: unknown; error?: ToolError }
   | { type: 'done'; result: ChatTurnResult };
 
 export interface ChatTurnInput {
@@ -68,6 +120,10 @@ export interface ChatTurnInput {
   idempotencyKey?: string | undefined;
   /** Called as the turn unfolds; the turn never waits for it. */
   onEvent?: ((event: ChatEvent) => void) | undefined;
+  /** Aborting it stops the reply: the text so far is saved with finish_reason "stopped". */
+  stopSignal?: AbortSignal | undefined;
+  /** The request's logger, so that what went wrong can be found by its request id. */
+  logger?: Logger | undefined;
 }
 
 export interface ChatTurnResult {
@@ -85,22 +141,26 @@ export interface ChatTurnResult {
 /** A turn whose checks passed and whose user message is saved; the model has not run. */
 export interface PreparedTurn {
   readonly userId: string;
-  readonly conversationId: string;
+  readonly conversation: Conversation;
   readonly userMessage: Message;
   /** The history window the model sees, ending with the user message. */
   readonly history: readonly Message[];
-  /** The reply an earlier request with the same idempotency key already saved. */
+  /** Our claim on the turn; null when an earlier request already answered it. */
+  readonly attempt: number | null;
+  /** The reply an earlier request with the same idempotency key saved. */
   readonly earlierReply: Message | null;
   readonly started: number;
 }
 
-function toModelMessages(history: readonly Message[]): ModelMessage[] {
-  return history.map((message) =>
-    message.role === 'user'
-      ? { role: 'user', content: message.content }
-      : { role: 'assistant', content: message.content },
-  );
-}
+type Opened =
+  | { kind: 'claimed'; turn: PreparedTurn }
+  | { kind: 'answered'; turn: PreparedTurn }
+  | { kind: 'busy'; userMessage: Message };
+
+const turnInputSchema = z.object({
+  userId: id,
+  conversationId: id.optional(),
+});
 
 function describeFailure(thrown: unknown): string {
   const error = RetryError.isInstance(thrown) ? thrown.lastError : thrown;
@@ -112,22 +172,58 @@ function describeFailure(thrown: unknown): string {
   return 'The model failed to answer';
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The error a failed turn recorded, raised again for a copy that waited on it. */
+function recordedFailure(turn: TurnRecord): AppError {
+  const code = turn.error?.code;
+  const message = turn.error?.message;
+  return new ModelError(
+    code === 'model_timeout' ? 'model_timeout' : 'model_failed',
+    typeof message === 'string' ? message : 'The model failed to answer',
+  );
+}
+
+/** A tool's failure, thrown inside the model run so the AI SDK reports it as the tool's error. */
+class ToolFailure extends Error {
+  readonly toolError: ToolError;
+
+  constructor(toolError: ToolError) {
+    // The message is what the model reads: the JSON {code, hint}.
+    super(toolErrorText(toolError));
+    this.toolError = toolError;
+  }
+}
+
+function toolErrorOf(call: ToolCallRecord): ToolError {
+  const code = (call.error_code ?? 'internal_error') as ToolError['code'];
+  return { code, hint: call.error ?? '' };
+}
+
+function asJson(value: unknown): JsonObject {
+  return JSON.parse(JSON.stringify(value)) as JsonObject;
+}
+
 export class ChatService {
-  readonly #conversations: ConversationService;
+  readonly #db: Kysely<Database>;
   readonly #tasks: TaskService;
   readonly #model: LanguageModel;
   readonly #settings: ChatSettings;
+  readonly #builtin: boolean;
 
   constructor(options: {
-    conversations: ConversationService;
+    database: Kysely<Database>;
     tasks: TaskService;
     model: LanguageModel;
-    settings?: Partial<ChatSettings>;
+    settings?: Partial<ChatSettings> | undefined;
   }) {
-    this.#conversations = options.conversations;
+    this.#db = options.database;
     this.#tasks = options.tasks;
     this.#model = options.model;
     this.#settings = { ...DEFAULT_CHAT_SETTINGS, ...options.settings };
+    this.#builtin = this.modelName === 'todochat:builtin';
   }
 
   get modelName(): string {
@@ -136,108 +232,302 @@ export class ChatService {
 
   /** One whole turn: prepareTurn, then completeTurn. */
   async runTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
-    return this.completeTurn(await this.prepareTurn(input), { onEvent: input.onEvent });
+    return this.completeTurn(await this.prepareTurn(input), input);
   }
 
   /**
    * Everything that can fail before the model runs: the conversation is the
-   * caller's, the message is valid and saved, the history is loaded. A
-   * streaming transport calls this first, so such failures are ordinary
-   * HTTP errors rather than a stream that opens and fails.
+   * caller's, the message is valid and saved, the user is within limits, the
+   * turn is ours (or already answered), the history is loaded. A streaming
+   * transport calls this first, so such failures are ordinary HTTP errors
+   * rather than a stream that opens and fails.
    */
   async prepareTurn(input: ChatTurnInput): Promise<PreparedTurn> {
     const started = performance.now();
-    const { userId } = input;
-    const conversation =
-      input.conversationId === undefined
-        ? await this.#conversations.getOrCreateConversation(userId)
-        : await this.#conversations.getConversationForUser(userId, input.conversationId);
-    if (conversation === null) throw new NotFoundError('conversation');
-
-    const saved = await this.#conversations.saveMessageWithOutcome(userId, conversation.id, {
+    const { userId, conversationId } = parse(turnInputSchema, {
+      userId: input.userId,
+      conversationId: input.conversationId,
+    });
+    const values = parseNewMessage({
       role: 'user',
       content: input.message,
       idempotencyKey: input.idempotencyKey,
     });
-    const userMessage = saved.message;
-    const earlierReply = saved.created ? null : await this.#findReply(userId, userMessage);
-    const history =
-      earlierReply === null
-        ? (
-            await this.#conversations.getConversationHistory(userId, conversation.id, {
-              limit: this.#settings.historyLimit,
-              before: encodeMessageCursor(userMessage.seq + 1),
-            })
-          ).messages
-        : [];
-    return { userId, conversationId: conversation.id, userMessage, history, earlierReply, started };
+    const leaseMs = this.#leaseMs();
+    const deadline = Date.now() + leaseMs + WAIT_POLL_MS;
+    for (;;) {
+      const opened = await this.#open(userId, conversationId, values, leaseMs, started);
+      if (opened.kind !== 'busy') return opened.turn;
+      // Another request (on this instance or another) runs this very turn:
+      // wait for its outcome rather than run the model and the tools twice.
+      const outcome = await this.#waitForTurn(userId, opened.userMessage.id, deadline);
+      if (outcome?.state === 'failed') throw recordedFailure(outcome);
+      // Done: the next #open replays it. Still running past its lease: its
+      // instance died, and the next #open takes it over.
+    }
   }
 
   /** Runs the model on a prepared turn (or replays its earlier reply) and saves the reply. */
   async completeTurn(
     turn: PreparedTurn,
-    options: { onEvent?: ((event: ChatEvent) => void) | undefined } = {},
+    options: Pick<ChatTurnInput, 'onEvent' | 'stopSignal' | 'logger'> = {},
   ): Promise<ChatTurnResult> {
     const emit = options.onEvent ?? (() => undefined);
-    const { userId, conversationId, userMessage } = turn;
-    emit({ type: 'start', conversation_id: conversationId, user_message_id: userMessage.id });
+    const { userId, conversation, userMessage } = turn;
+    emit({ type: 'start', conversation_id: conversation.id, user_message_id: userMessage.id });
 
-    if (turn.earlierReply !== null) {
-      const result = this.#resultFrom(conversationId, userMessage, turn.earlierReply, true);
+    if (turn.attempt === null) {
+      if (turn.earlierReply === null) throw new NotFoundError('reply');
+      const result = this.#resultFrom(turn, turn.earlierReply);
       for (const call of result.toolCalls) {
         emit({ type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments });
         emit({
           type: 'tool_result',
           id: call.id,
           name: call.name,
-          ...(call.error === undefined ? { result: call.result } : { error: call.error }),
+          ...(call.error === undefined ? { result: call.result } : { error: toolErrorOf(call) }),
         });
       }
       emit({ type: 'text', delta: result.response });
       emit({ type: 'done', result });
       return result;
     }
+    const claim = { userMessageId: userMessage.id, attempt: turn.attempt };
+
+    const stop = new AbortController();
+    const onStop = () => stop.abort();
+    options.stopSignal?.addEventListener('abort', onStop, { once: true });
+    if (options.stopSignal?.aborted === true) stop.abort();
+    const watcher = this.#watchForStop(userId, userMessage.id, stop);
+    const title = this.#titleFor(turn, stop.signal, options.logger);
 
     const toolCalls = new Map<string, ToolCallRecord>();
     const modelStarted = performance.now();
-    const { text, finishReason } = await this.#runModel(
-      { userId, tasks: this.#tasks },
-      toModelMessages(turn.history),
-      toolCalls,
-      emit,
-    );
+    let run: { text: string; finishReason: string; providerMetadata: ProviderMetadata | undefined };
+    try {
+      run = await this.#runModel(
+        { userId, tasks: this.#tasks, logger: options.logger },
+        toModelMessages(turn.history),
+        toolCalls,
+        emit,
+        stop.signal,
+      );
+    } catch (error) {
+      await this.#recordFailure(userId, claim, error, options.logger);
+      throw error;
+    } finally {
+      clearInterval(watcher);
+      options.stopSignal?.removeEventListener('abort', onStop);
+    }
     const modelMs = performance.now() - modelStarted;
 
     const records = [...toolCalls.values()];
-    const response = text.trim() === '' ? 'Done.' : text.trim();
-    const metadata: JsonObject = JSON.parse(
-      JSON.stringify({
-        reply_to: userMessage.id,
-        model: this.modelName,
-        finish_reason: finishReason,
-        tool_calls: records,
-        timings: {
-          model_ms: Math.round(modelMs),
-          total_ms: Math.round(performance.now() - turn.started),
-        },
-      }),
-    ) as JsonObject;
-    const reply = await this.#conversations.saveMessage(userId, conversationId, {
-      role: 'assistant',
-      content: response,
-      metadata,
+    const text = run.text.trim();
+    const response = text !== '' ? text : run.finishReason === 'stopped' ? 'Stopped.' : 'Done.';
+    const metadata = asJson({
+      reply_to: userMessage.id,
+      model: this.modelName,
+      finish_reason: run.finishReason,
+      tool_calls: records,
+      ...(run.providerMetadata === undefined ? {} : { provider_metadata: run.providerMetadata }),
+      timings: {
+        model_ms: Math.round(modelMs),
+        total_ms: Math.round(performance.now() - turn.started),
+      },
+    });
+    const newTitle = await title;
+    const values = parseNewMessage({ role: 'assistant', content: response, metadata });
+    const reply = await asUser(this.#db, userId, async (trx) => {
+      const saved = await appendOrFindMessage(trx, userId, conversation.id, values);
+      if (!(await endTurn(trx, userId, claim, { state: 'done', replyId: saved.message.id }))) {
+        // Our lease ran out and another instance took the turn over: its reply stands.
+        throw new ConflictError('This turn was taken over by a retry; reload the conversation', {
+          details: { reason: 'turn_taken_over' },
+        });
+      }
+      if (newTitle !== null) await setTitleIfUntitled(trx, userId, conversation.id, newTitle);
+      return saved.message;
     });
     const result: ChatTurnResult = {
-      conversationId,
+      conversationId: conversation.id,
       response,
       toolCalls: records,
       userMessageId: userMessage.id,
       assistantMessageId: reply.id,
-      finishReason,
+      finishReason: run.finishReason,
       replayed: false,
     };
     emit({ type: 'done', result });
     return result;
+  }
+
+  /**
+   * Asks the turns running in a conversation to stop, wherever they run
+   * (the request lives in the database). Returns how many were running.
+   */
+  async stopTurns(userId: string, conversationId: string): Promise<number> {
+    const values = parse(turnInputSchema, { userId, conversationId });
+    const user = values.userId;
+    const conversation = values.conversationId ?? '';
+    return asUser(this.#db, user, async (trx) => {
+      if ((await findConversation(trx, user, conversation)) === null) {
+        throw new NotFoundError('conversation');
+      }
+      return requestStop(trx, user, conversation);
+    });
+  }
+
+  #leaseMs(): number {
+    return this.#settings.timeoutMs + LEASE_MARGIN_MS;
+  }
+
+  #rateWindows(): RateWindow[] {
+    if (this.#builtin && this.#settings.rateExemptBuiltin) return [];
+    const windows: RateWindow[] = [];
+    if (this.#settings.ratePerMinute !== null) {
+      windows.push({ seconds: 60, limit: this.#settings.ratePerMinute });
+    }
+    if (this.#settings.ratePerDay !== null) {
+      windows.push({ seconds: 86_400, limit: this.#settings.ratePerDay });
+    }
+    return windows;
+  }
+
+  /** The first transaction of a turn; run again once if a concurrent copy won the message. */
+  async #open(
+    userId: string,
+    conversationId: string | undefined,
+    values: ReturnType<typeof parseNewMessage>,
+    leaseMs: number,
+    started: number,
+  ): Promise<Opened> {
+    const attempt = () =>
+      asUser(this.#db, userId, async (trx): Promise<Opened> => {
+        const conversation =
+          conversationId === undefined
+            ? await findOrCreateActiveConversation(trx, userId)
+            : await findConversation(trx, userId, conversationId);
+        if (conversation === null) throw new NotFoundError('conversation');
+        const { message } = await appendOrFindMessage(trx, userId, conversation.id, values);
+        const claimed = await claimTurn(trx, userId, {
+          userMessageId: message.id,
+          conversationId: conversation.id,
+          leaseMs,
+        });
+        const base = { userId, conversation, userMessage: message, started };
+        if (claimed === null) {
+          const existing = await findTurn(trx, userId, message.id);
+          if (existing?.state !== 'done' || existing.replyId === null) {
+            return { kind: 'busy', userMessage: message };
+          }
+          const reply = await findMessage(trx, userId, existing.replyId);
+          return {
+            kind: 'answered',
+            turn: { ...base, history: [], attempt: null, earlierReply: reply },
+          };
+        }
+        const windows = this.#rateWindows();
+        if (windows.length > 0) {
+          const counted = await countModelTurn(trx, userId, windows);
+          const over = counted.filter((window) => window.count > window.limit);
+          if (over.length > 0) {
+            const wait = Math.max(...over.map((window) => Math.ceil(window.secondsLeft)), 1);
+            const per = over.some((window) => window.seconds === 60) ? 'minute' : 'day';
+            // Thrown, it rolls back the message, the claim and the count together.
+            throw new RateLimitedError(
+              `You have reached the limit of ${String(over[0]?.limit)} chat turns per ${per}; try again in ${wait} s`,
+              wait,
+            );
+          }
+        }
+        const history = await findRecentMessages(trx, userId, conversation.id, {
+          beforeSeq: message.seq + 1,
+          limit: this.#settings.historyLimit,
+        });
+        return {
+          kind: 'claimed',
+          turn: { ...base, history, attempt: claimed, earlierReply: null },
+        };
+      });
+    try {
+      return await attempt();
+    } catch (error) {
+      if (values.idempotencyKey === null || !lostIdempotencyRace(error)) throw error;
+      return attempt();
+    }
+  }
+
+  /** Polls a turn another request runs until it is no longer live; null if it vanished. */
+  async #waitForTurn(
+    userId: string,
+    userMessageId: string,
+    deadline: number,
+  ): Promise<TurnRecord | null> {
+    for (;;) {
+      await sleep(WAIT_POLL_MS);
+      const turn = await asUser(this.#db, userId, (trx) => findTurn(trx, userId, userMessageId));
+      if (turn === null || !turn.live || Date.now() > deadline) return turn;
+    }
+  }
+
+  #watchForStop(userId: string, userMessageId: string, stop: AbortController): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      void asUser(this.#db, userId, (trx) => findTurn(trx, userId, userMessageId))
+        .then((turn) => {
+          if (turn?.stopRequested === true) stop.abort();
+        })
+        // A missed look is retried at the next tick.
+        .catch(() => undefined);
+    }, this.#settings.stopPollMs);
+    timer.unref();
+    return timer;
+  }
+
+  async #recordFailure(
+    userId: string,
+    claim: { userMessageId: string; attempt: number },
+    error: unknown,
+    logger: Logger | undefined,
+  ): Promise<void> {
+    const failure =
+      error instanceof AppError
+        ? { code: error.code, message: error.message }
+        : { code: 'model_failed', message: 'The model failed to answer' };
+    try {
+      await asUser(this.#db, userId, (trx) =>
+        endTurn(trx, userId, claim, { state: 'failed', error: failure }),
+      );
+    } catch (recordError) {
+      // The claim's lease runs out by itself; a retry can then take the turn.
+      logger?.warn({ err: recordError }, 'could not record a failed chat turn');
+    }
+  }
+
+  /** A title for a conversation's first turn, or null when it needs none. */
+  async #titleFor(
+    turn: PreparedTurn,
+    signal: AbortSignal,
+    logger: Logger | undefined,
+  ): Promise<string | null> {
+    if (turn.conversation.title !== null || turn.userMessage.seq !== 1) return null;
+    const fallback = titleFromMessage(turn.userMessage.content);
+    if (this.#builtin || !this.#settings.modelTitles) return fallback;
+    try {
+      // Streamed like the turn itself, so any server that serves the turn serves this.
+      const run = streamText({
+        model: this.#model,
+        system: TITLE_PROMPT,
+        prompt: turn.userMessage.content,
+        maxOutputTokens: 24,
+        maxRetries: 0,
+        abortSignal: AbortSignal.any([signal, AbortSignal.timeout(this.#settings.timeoutMs)]),
+        onError: () => undefined,
+      });
+      return titleFromMessage(await run.text, TITLE_LENGTH) ?? fallback;
+    } catch (error) {
+      logger?.warn({ err: error }, 'the model gave no title; using the message');
+      return fallback;
+    }
   }
 
   async #runModel(
@@ -245,7 +535,12 @@ export class ChatService {
     messages: ModelMessage[],
     toolCalls: Map<string, ToolCallRecord>,
     emit: (event: ChatEvent) => void,
-  ): Promise<{ text: string; finishReason: string }> {
+    stop: AbortSignal,
+  ): Promise<{
+    text: string;
+    finishReason: string;
+    providerMetadata: ProviderMetadata | undefined;
+  }> {
     const tools: ToolSet = {};
     for (const definition of todoTools) {
       tools[definition.name] = tool({
@@ -253,15 +548,17 @@ export class ChatService {
         inputSchema: definition.inputSchema,
         execute: async (args: unknown) => {
           const outcome = await runTool(definition, context, args);
-          // Thrown, the hint reaches the model as the tool's error, and it answers.
-          if (!outcome.ok) throw new Error(outcome.error);
+          // Thrown, the {code, hint} reaches the model as the tool's error, and it answers.
+          if (!outcome.ok) throw new ToolFailure(outcome.error);
           return outcome.output;
         },
       });
     }
-    const abort = AbortSignal.timeout(this.#settings.timeoutMs);
+    const timeout = AbortSignal.timeout(this.#settings.timeoutMs);
     let text = '';
     let finishReason = 'unknown';
+    let providerMetadata: ProviderMetadata | undefined;
+    const stopped = () => ({ text, finishReason: 'stopped', providerMetadata });
     try {
       const run = streamText({
         model: this.#model,
@@ -269,8 +566,8 @@ export class ChatService {
         messages,
         tools,
         stopWhen: stepCountIs(this.#settings.maxSteps),
-        abortSignal: abort,
-        maxRetries: 1,
+        abortSignal: AbortSignal.any([timeout, stop]),
+        maxRetries: this.#settings.maxRetries,
         // Failures arrive as 'error' parts below; without this they are also printed.
         onError: () => undefined,
       });
@@ -305,30 +602,44 @@ export class ChatService {
             break;
           }
           case 'tool-error': {
-            const message = part.error instanceof Error ? part.error.message : String(part.error);
+            // Our tools fail only as ToolFailure; anything else came from the
+            // AI SDK (a call to no such tool, unparsable arguments).
+            const failure: ToolError =
+              part.error instanceof ToolFailure
+                ? part.error.toolError
+                : {
+                    code: 'validation_failed',
+                    hint: `That call could not be made: use one of the tools with arguments matching its schema.`,
+                  };
             const record: ToolCallRecord = toolCalls.get(part.toolCallId) ?? {
               id: part.toolCallId,
               name: part.toolName,
               arguments: part.input,
             };
-            record.error = message;
+            record.error = failure.hint;
+            record.error_code = failure.code;
             toolCalls.set(part.toolCallId, record);
-            emit({ type: 'tool_result', id: part.toolCallId, name: part.toolName, error: message });
+            emit({ type: 'tool_result', id: part.toolCallId, name: part.toolName, error: failure });
             break;
           }
+          case 'finish-step':
+            providerMetadata = part.providerMetadata;
+            break;
           case 'finish':
             finishReason = part.finishReason;
             break;
           case 'error':
             throw part.error;
           case 'abort':
-            throw abort.reason ?? new Error('aborted');
+            if (stop.aborted) return stopped();
+            throw timeout.reason ?? new Error('aborted');
           default:
             break;
         }
       }
     } catch (error) {
-      if (abort.aborted) {
+      if (stop.aborted) return stopped();
+      if (timeout.aborted) {
         throw new ModelError(
           'model_timeout',
           `The model did not answer within ${Math.round(this.#settings.timeoutMs / 1000)} s; your message is saved, retry with the same Idempotency-Key`,
@@ -341,42 +652,19 @@ export class ChatService {
         { cause: error },
       );
     }
-    return { text, finishReason };
+    return { text, finishReason, providerMetadata };
   }
 
-  /** The assistant message that answered `userMessage` in an earlier request, if any. */
-  async #findReply(userId: string, userMessage: Message): Promise<Message | null> {
-    const after = await this.#conversations.getConversationHistory(
-      userId,
-      userMessage.conversationId,
-      {
-        after: encodeMessageCursor(userMessage.seq),
-        limit: 50,
-      },
-    );
-    return (
-      after.messages.find(
-        (message) => message.role === 'assistant' && message.metadata?.reply_to === userMessage.id,
-      ) ?? null
-    );
-  }
-
-  #resultFrom(
-    conversationId: string,
-    userMessage: Message,
-    reply: Message,
-    replayed: boolean,
-  ): ChatTurnResult {
-    const calls = reply.metadata?.tool_calls;
+  #resultFrom(turn: PreparedTurn, reply: Message): ChatTurnResult {
     const finishReason = reply.metadata?.finish_reason;
     return {
-      conversationId,
+      conversationId: turn.conversation.id,
       response: reply.content,
-      toolCalls: Array.isArray(calls) ? (calls as unknown as ToolCallRecord[]) : [],
-      userMessageId: userMessage.id,
+      toolCalls: recordedToolCalls(reply.metadata),
+      userMessageId: turn.userMessage.id,
       assistantMessageId: reply.id,
       finishReason: typeof finishReason === 'string' ? finishReason : 'unknown',
-      replayed,
+      replayed: true,
     };
   }
 }

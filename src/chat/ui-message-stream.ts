@@ -2,6 +2,7 @@
 // `DefaultChatTransport` read): the turn's events become the protocol's
 // parts. The SSE framing and headers are the `ai` package's own.
 import type { FinishReason, UIMessageChunk } from 'ai';
+import { toolErrorText } from '../tools/tool-error.ts';
 import type { ChatEvent } from './chat.service.ts';
 
 /** What `start` and `finish` carry in `messageMetadata`, as `useChat` merges it into the message. */
@@ -67,7 +68,11 @@ export class UIMessageChunkWriter {
         this.#write(
           event.error === undefined
             ? { type: 'tool-output-available', toolCallId: event.id, output: event.result }
-            : { type: 'tool-output-error', toolCallId: event.id, errorText: event.error },
+            : {
+                type: 'tool-output-error',
+                toolCallId: event.id,
+                errorText: toolErrorText(event.error),
+              },
         );
         break;
       case 'done': {

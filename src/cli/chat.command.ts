@@ -57,7 +57,7 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
       return;
     }
     const chat = new ChatService({
-      conversations: store.conversations,
+      database: store.database,
       tasks: store.tasks,
       model: createChatModel(config.chatModel),
       settings: config.chat,
@@ -104,7 +104,7 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
               if (event.type === 'text') process.stdout.write(event.delta);
               if (event.type === 'tool_result') {
                 process.stdout.write(
-                  `\n  [${event.name}${event.error === undefined ? '' : ` failed: ${event.error}`}]\n`,
+                  `\n  [${event.name}${event.error === undefined ? '' : ` failed: ${event.error.hint}`}]\n`,
                 );
               }
             },

@@ -4,8 +4,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { asUser, isUniqueViolation } from '../db/scope.ts';
-import type { Database } from '../db/schema.ts';
+import { asUser, isUniqueViolation, type UserTransaction } from '../db/scope.ts';
+import type { Database, JsonObject } from '../db/schema.ts';
 import { characterCount, id, limit, parse, text } from '../validation.ts';
 import type {
   Conversation,
@@ -107,6 +107,105 @@ export interface SavedMessage {
   created: boolean;
 }
 
+interface MessageValues {
+  role: MessageRole;
+  content: string;
+  metadata: JsonObject | null;
+  idempotencyKey: string | null;
+}
+
+/** A new message checked against every rule, as the repository takes it. */
+export function parseNewMessage(input: NewMessage): MessageValues {
+  const values = parse(newMessageSchema, input);
+  return {
+    role: values.role,
+    content: values.content,
+    metadata: values.metadata ?? null,
+    idempotencyKey: values.idempotencyKey ?? null,
+  };
+}
+
+// The steps below run inside a transaction the caller opened with asUser, so
+// a use case (a chat turn) can compose several in one round of BEGIN/COMMIT.
+// Their arguments are already validated.
+
+/** The user's most recently updated active conversation, or a new one. */
+export async function findOrCreateActiveConversation(
+  trx: UserTransaction,
+  userId: string,
+): Promise<Conversation> {
+  const latest = await conversations.findLatestActiveConversation(trx, userId);
+  if (latest !== null) return latest;
+  // Serialise first conversations per user: twenty concurrent callers
+  // wait here, and all but the first find the one it created.
+  if (!(await conversations.lockUserRow(trx, userId))) throw new NotFoundError('user');
+  return (
+    (await conversations.findLatestActiveConversation(trx, userId)) ??
+    conversations.insertConversation(trx, userId, null)
+  );
+}
+
+/**
+ * Appends the message, or finds the one an earlier call with the same key
+ * stored. A concurrent call with the same key makes this throw a unique
+ * violation, which aborts the transaction: run it again to find that message.
+ */
+export async function appendOrFindMessage(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+  values: MessageValues,
+): Promise<SavedMessage> {
+  const key = values.idempotencyKey;
+  const earlier =
+    key === null
+      ? null
+      : await messages.findMessageByIdempotencyKey(trx, userId, conversationId, key);
+  if (earlier !== null) return { message: replayed(earlier, values), created: false };
+  const message = await messages.appendMessage(trx, userId, conversationId, values);
+  if (message === null) throw new NotFoundError('conversation');
+  return { message, created: true };
+}
+
+/** The newest `limit` messages before `beforeSeq`, oldest first. */
+export async function findRecentMessages(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+  window: { beforeSeq: number; limit: number },
+): Promise<Message[]> {
+  const found = await messages.findHistory(trx, userId, conversationId, {
+    afterSeq: null,
+    beforeSeq: window.beforeSeq,
+    limit: window.limit,
+  });
+  if (found === null) throw new NotFoundError('conversation');
+  return found.messages;
+}
+
+export function findMessage(
+  trx: UserTransaction,
+  userId: string,
+  messageId: string,
+): Promise<Message | null> {
+  return messages.findMessageById(trx, userId, messageId);
+}
+
+/** Gives the conversation `newTitle` unless it has a title already (a rename always wins). */
+export function setTitleIfUntitled(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+  newTitle: string,
+): Promise<boolean> {
+  return conversations.setTitleIfUntitled(trx, userId, conversationId, newTitle);
+}
+
+/** True when `error` is what appendOrFindMessage throws when a concurrent call won. */
+export function lostIdempotencyRace(error: unknown): boolean {
+  return isUniqueViolation(error, 'messages_idempotency_key');
+}
+
 export class ConversationService {
   readonly #db: Kysely<Database>;
 
@@ -117,17 +216,7 @@ export class ConversationService {
   /** The user's most recently updated active conversation, or a new one. */
   async getOrCreateConversation(userId: string): Promise<Conversation> {
     const user = parse(id, userId, 'userId');
-    return asUser(this.#db, user, async (trx) => {
-      const latest = await conversations.findLatestActiveConversation(trx, user);
-      if (latest !== null) return latest;
-      // Serialise first conversations per user: twenty concurrent callers
-      // wait here, and all but the first find the one it created.
-      if (!(await conversations.lockUserRow(trx, user))) throw new NotFoundError('user');
-      return (
-        (await conversations.findLatestActiveConversation(trx, user)) ??
-        conversations.insertConversation(trx, user, null)
-      );
-    });
+    return asUser(this.#db, user, (trx) => findOrCreateActiveConversation(trx, user));
   }
 
   async createConversation(
@@ -188,28 +277,15 @@ export class ConversationService {
   ): Promise<SavedMessage> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
-    const values = parse(newMessageSchema, input);
-    const key = values.idempotencyKey ?? null;
-    const row = {
-      role: values.role,
-      content: values.content,
-      metadata: values.metadata ?? null,
-      idempotencyKey: key,
-    };
+    const row = parseNewMessage(input);
+    const key = row.idempotencyKey;
     try {
-      return await asUser(this.#db, user, async (trx) => {
-        const earlier =
-          key === null
-            ? null
-            : await messages.findMessageByIdempotencyKey(trx, user, conversation, key);
-        if (earlier !== null) return { message: replayed(earlier, row), created: false };
-        const message = await messages.appendMessage(trx, user, conversation, row);
-        if (message === null) throw new NotFoundError('conversation');
-        return { message, created: true };
-      });
+      return await asUser(this.#db, user, (trx) =>
+        appendOrFindMessage(trx, user, conversation, row),
+      );
     } catch (error) {
       // A concurrent retry with the same key committed first: return its message.
-      if (key === null || !isUniqueViolation(error, 'messages_idempotency_key')) throw error;
+      if (key === null || !lostIdempotencyRace(error)) throw error;
       const earlier = await asUser(this.#db, user, (trx) =>
         messages.findMessageByIdempotencyKey(trx, user, conversation, key),
       );

@@ -53,6 +53,17 @@ export async function appendMessage(
   return row === undefined ? null : toMessage(row);
 }
 
+export async function findMessageById(
+  trx: UserTransaction,
+  userId: string,
+  id: string,
+): Promise<Message | null> {
+  const result = await sql<MessageRow>`
+    select ${messageColumns} from messages where user_id = ${userId} and id = ${id}`.execute(trx);
+  const row = result.rows[0];
+  return row === undefined ? null : toMessage(row);
+}
+
 export async function findMessageByIdempotencyKey(
   trx: UserTransaction,
   userId: string,

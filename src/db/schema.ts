@@ -50,9 +50,32 @@ export interface MessageTable {
   created_at: CreatedAt;
 }
 
+export interface ChatTurnTable {
+  user_id: string;
+  user_message_id: string;
+  conversation_id: string;
+  state: Generated<'running' | 'done' | 'failed'>;
+  attempt: Generated<number>;
+  lease_until: Date;
+  stop_requested: Generated<boolean>;
+  reply_id: string | null;
+  error: ColumnType<JsonObject | null, string | null, string | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChatRateCounterTable {
+  user_id: string;
+  window_seconds: number;
+  window_start: Date;
+  count: number;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
   conversations: ConversationTable;
   messages: MessageTable;
+  chat_turns: ChatTurnTable;
+  chat_rate_counters: ChatRateCounterTable;
 }

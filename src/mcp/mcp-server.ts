@@ -3,7 +3,9 @@
 // per connection, with the user they have authenticated.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from 'pino';
 import type { TaskService } from '../tasks/task.service.ts';
+import { toolErrorText } from '../tools/tool-error.ts';
 import { runTool, todoTools, type TodoTool, type ToolContext } from '../tools/todo-tools.ts';
 
 export const MCP_SERVER_NAME = 'todochat';
@@ -12,7 +14,9 @@ export function toolResult(
   tool: TodoTool,
   outcome: Awaited<ReturnType<typeof runTool>>,
 ): CallToolResult {
-  if (!outcome.ok) return { isError: true, content: [{ type: 'text', text: outcome.error }] };
+  if (!outcome.ok) {
+    return { isError: true, content: [{ type: 'text', text: toolErrorText(outcome.error) }] };
+  }
   return {
     content: [{ type: 'text', text: JSON.stringify(outcome.output) }],
     structuredContent: outcome.output,
@@ -22,6 +26,7 @@ export function toolResult(
 export function createMcpServer(options: {
   userId: string;
   tasks: TaskService;
+  logger?: Logger | undefined;
   version?: string;
 }): McpServer {
   const server = new McpServer(
@@ -32,7 +37,11 @@ export function createMcpServer(options: {
         '"task 3". Use list_tasks to find a number from a title.',
     },
   );
-  const context: ToolContext = { userId: options.userId, tasks: options.tasks };
+  const context: ToolContext = {
+    userId: options.userId,
+    tasks: options.tasks,
+    logger: options.logger,
+  };
   for (const tool of todoTools) {
     server.registerTool(
       tool.name,

@@ -10,7 +10,7 @@ import { createMcpServer } from './mcp-server.ts';
 export function mcpRoutes(tasks: TaskService): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.post('/mcp', async (c) => {
-    const server = createMcpServer({ userId: c.get('userId'), tasks });
+    const server = createMcpServer({ userId: c.get('userId'), tasks, logger: c.get('logger') });
     // Reusing a transport across requests would mix up JSON-RPC ids between clients.
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,

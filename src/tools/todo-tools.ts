@@ -5,14 +5,18 @@
 // The acting user always comes from the authenticated connection. A `user_id`
 // argument is accepted for agents built for that design, but must name the
 // caller; anyone else's is "not found", like a task that does not exist.
+import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError, NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { TASK_NUMBER_MAX, type TaskService } from '../tasks/task.service.ts';
 import type { Task, TaskRef } from '../tasks/task.ts';
+import { toToolError, type ToolError } from './tool-error.ts';
 
 export interface ToolContext {
   userId: string;
   tasks: TaskService;
+  /** The request's logger: an unexpected failure is logged here, with the request id. */
+  logger?: Logger | undefined;
 }
 
 const userIdArg = z
@@ -178,18 +182,18 @@ export const todoTools: readonly TodoTool[] = [
 ];
 
 export type ToolOutcome =
-  { ok: true; output: Record<string, unknown> } | { ok: false; error: string };
+  { ok: true; output: Record<string, unknown> } | { ok: false; error: ToolError };
 
-function describeInput(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return '';
-  const ref = (input as { task_id?: number | string }).task_id;
-  return ref === undefined ? '' : ` ${String(ref)}`;
+function taskRefOf(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const ref = (input as { task_id?: unknown }).task_id;
+  return typeof ref === 'number' || typeof ref === 'string' ? String(ref) : undefined;
 }
 
 /**
- * Runs a tool for the connection's user. Mistakes a model can fix (a wrong
- * task number, an empty title) come back as `ok: false` with a hint; our own
- * bugs and an unreachable database are thrown, for the transport to report.
+ * Runs a tool for the connection's user. It never throws: every failure is a
+ * ToolError from the one mapping in tool-error.ts, so a model or an MCP
+ * client can act on its code, and nothing internal reaches them.
  */
 export async function runTool(
   tool: TodoTool,
@@ -198,38 +202,23 @@ export async function runTool(
 ): Promise<ToolOutcome> {
   const parsed = tool.inputSchema.safeParse(rawInput);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`,
-    );
+    const issues = parsed.error.issues.map((issue) => ({
+      field: issue.path.join('.') || 'arguments',
+      message: issue.message,
+    }));
     return {
       ok: false,
-      error: `Invalid arguments for ${tool.name}: ${issues.join('; ')}. Fix them and call again.`,
+      error: toToolError(new ValidationError(issues), { tool: tool.name }, context.logger),
     };
   }
+  const call = { tool: tool.name, taskRef: taskRefOf(parsed.data) };
   const claimed = (parsed.data as { user_id?: string }).user_id;
   if (claimed !== undefined && claimed !== context.userId) {
-    return {
-      ok: false,
-      error: `User ${claimed} not found. Leave user_id out: the current user is implied.`,
-    };
+    return { ok: false, error: toToolError(new NotFoundError('user'), call, context.logger) };
   }
   try {
     return { ok: true, output: (await tool.run(context, parsed.data)) as Record<string, unknown> };
   } catch (error) {
-    if (error instanceof NotFoundError) {
-      return {
-        ok: false,
-        error: `Task${describeInput(parsed.data)} not found. Call list_tasks to see the user's task numbers.`,
-      };
-    }
-    if (error instanceof ValidationError) {
-      return {
-        ok: false,
-        error: `${error.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Fix the arguments and call again.`,
-      };
-    }
-    if (error instanceof AppError && error.code === 'conflict')
-      return { ok: false, error: error.message };
-    throw error;
+    return { ok: false, error: toToolError(error, call, context.logger) };
   }
 }

@@ -9,7 +9,14 @@ import type { User } from '../../src/users/user.ts';
 import { describeStore } from '../support/databases.ts';
 import { createUser } from '../support/fixtures.ts';
 
-const TABLES = ['users', 'tasks', 'conversations', 'messages'] as const;
+const TABLES = [
+  'users',
+  'tasks',
+  'conversations',
+  'messages',
+  'chat_turns',
+  'chat_rate_counters',
+] as const;
 
 async function as<T>(
   db: Kysely<Database>,

@@ -23,6 +23,7 @@ const ROUTES = [
   'post /api/chat',
   'post /api/{user_id}/chat',
   'post /api/chat/stream',
+  'post /api/chat/conversations/{id}/stop',
 ];
 
 describeStore('OpenAPI document', (ctx) => {

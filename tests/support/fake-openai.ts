@@ -5,14 +5,18 @@ import type { AddressInfo } from 'node:net';
 
 export type ScriptedReply =
   | { toolCalls: { name: string; arguments: string }[] }
-  | { text: string }
-  | { status: number; body: string }
+  /** `hangAfter`: send the text, then neither finish nor close, as a model still writing. */
+  | { text: string; hangAfter?: boolean }
+  /** `delayMs`: answer only after that long, as a slow server. */
+  | { status: number; body: string; delayMs?: number }
   | { hang: true };
 
 export interface FakeOpenAI {
   readonly baseUrl: string;
-  /** The JSON bodies of the chat-completion requests, in order. */
+  /** The JSON bodies of the chat-completion requests that offered tools (the turns), in order. */
   readonly requests: Record<string, unknown>[];
+  /** Requests without tools: asking for a conversation's title. Answered with `title`. */
+  readonly titleRequests: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -33,19 +37,28 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
   return JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>;
 }
 
-export async function startFakeOpenAI(script: ScriptedReply[]): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(
+  script: ScriptedReply[],
+  options: { title?: ScriptedReply } = {},
+): Promise<FakeOpenAI> {
   const requests: Record<string, unknown>[] = [];
+  const titleRequests: Record<string, unknown>[] = [];
   let calls = 0;
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
-      requests.push(body);
-      const reply = script[calls++] ?? {
+      const forTitle = body.tools === undefined;
+      (forTitle ? titleRequests : requests).push(body);
+      const scripted = forTitle ? (options.title ?? { text: 'Scripted title' }) : script[calls++];
+      const reply = scripted ?? {
         status: 500,
         body: '{"error":{"message":"script exhausted"}}',
       };
       if ('hang' in reply) return; // never answers: the client's timeout must end it
       if ('status' in reply) {
+        if (reply.delayMs !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        }
         response.writeHead(reply.status, { 'Content-Type': 'application/json' });
         response.end(reply.body);
         return;
@@ -54,6 +67,7 @@ export async function startFakeOpenAI(script: ScriptedReply[]): Promise<FakeOpen
       if ('text' in reply) {
         response.write(chunk({ role: 'assistant', content: '' }));
         for (const word of reply.text.split(/(?<= )/)) response.write(chunk({ content: word }));
+        if (reply.hangAfter === true) return;
         response.write(chunk({}, 'stop'));
       } else {
         response.write(
@@ -77,6 +91,7 @@ export async function startFakeOpenAI(script: ScriptedReply[]): Promise<FakeOpen
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    titleRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

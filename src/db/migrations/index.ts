@@ -2,7 +2,9 @@
 // disk so that they run the same under tsx, from a build, or from a bundle.
 import type { Migration } from 'kysely';
 import * as initialSchema from './0001_initial_schema.ts';
+import * as chatTurns from './0003_chat_turns.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial_schema': initialSchema,
+  '0003_chat_turns': chatTurns,
 };
