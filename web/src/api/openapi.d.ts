@@ -1206,6 +1206,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description The body is not application/json */
                 415: {
                     headers: {
@@ -1217,6 +1226,15 @@ export interface paths {
                 };
                 /** @description A field breaks a rule; details.issues names each */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1321,6 +1339,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description The body is not application/json */
                 415: {
                     headers: {
@@ -1332,6 +1359,15 @@ export interface paths {
                 };
                 /** @description A field breaks a rule; details.issues names each */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1357,6 +1393,83 @@ export interface paths {
                     };
                 };
                 504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/conversations/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop the replies being written in a conversation
+         * @description Works from any instance: the running turn sees the request within CHAT_STOP_POLL_MS, saves the text so far with finish_reason "stopped" and answers its own request. `stopped` counts the turns asked to stop.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many running turns were asked to stop */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StopResult"];
+                    };
+                };
+                /** @description No token, or an invalid or expired one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such object for this user */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A field breaks a rule; details.issues names each */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable; see Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1437,6 +1550,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description The body is not application/json */
                 415: {
                     headers: {
@@ -1448,6 +1570,15 @@ export interface paths {
                 };
                 /** @description A field breaks a rule; details.issues names each */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1630,13 +1761,18 @@ export interface components {
             user_message_id: string;
             /** Format: uuid */
             assistant_message_id: string;
+            /** @description Why the reply ended: "stop", "tool-calls", "length"..., or "stopped" when stopped */
+            finish_reason: string;
         };
         ToolCall: {
             id: string;
             name: string;
             arguments?: unknown;
             result?: unknown;
+            /** @description The failure's hint, for people */
             error?: string;
+            /** @description The failure's code (not_found, validation_failed, ...), for programs */
+            error_code?: string;
         };
         ChatRequest: {
             /** @description Omit to use the active conversation */
@@ -1646,6 +1782,9 @@ export interface components {
              * @example add a task to buy milk
              */
             message: string;
+        };
+        StopResult: {
+            stopped: number;
         };
         ChatStreamRequest: {
             /** @description useChat's chat id: a conversation UUID picks that conversation; any other id means the active conversation */
