@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { titleFromMessage } from '../../src/chat/title.ts';
 import { USER_MESSAGE_MAX } from '../../src/conversations/conversation.service.ts';
 import { PageHarness, screenshot, skipWithoutBrowser } from './support/browser.ts';
 
@@ -126,6 +127,11 @@ describe('the chat thread', { skip: skipWithoutBrowser }, () => {
     await first.getByRole('button', { name: 'Retry' }).click();
     await page.getByText("I've added task 1: buy milk.", { exact: true }).waitFor();
     assert.equal(retried[0], sent[0], 'the retry reuses the message id (the idempotency key)');
+    // The untitled conversation takes its title from the first message the server got.
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('link', { name: new RegExp(titleFromMessage('add a task to buy milk') ?? '-') })
+      .waitFor();
     assert.equal(await first.getByRole('button', { name: 'Retry' }).count(), 0);
     await second.getByRole('button', { name: 'Retry' }).waitFor();
 
