@@ -53,6 +53,28 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     );
   }
 
+  /** WCAG contrast between the focus ring of `control` (focused by keyboard) and the panel behind it. */
+  async function focusRingContrast(page: Page, control: Locator): Promise<number> {
+    await control.focus();
+    // A string, not a function: the test runner's transform would add helpers the page lacks.
+    return page.evaluate(`(() => {
+      const element = document.activeElement;
+      const luminance = (color) => {
+        const [r, g, b] = (color.match(/[\\d.]+/g) ?? []).slice(0, 3).map((channel) => {
+          const c = Number(channel) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      let behind = element.parentElement;
+      while (behind !== null && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)')
+        behind = behind.parentElement;
+      const ring = luminance(getComputedStyle(element).outlineColor);
+      const back = luminance(getComputedStyle(behind ?? document.documentElement).backgroundColor);
+      return (Math.max(ring, back) + 0.05) / (Math.min(ring, back) + 0.05);
+    })()`);
+  }
+
   function messages(page: Page) {
     return page.getByRole('list', { name: 'Messages' }).locator(':scope > li');
   }
@@ -145,6 +167,9 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     assert.match((await items.first().textContent()) ?? '', /^Youquestion 1$/);
     assert.match((await items.nth(1).textContent()) ?? '', /^Assistantanswer 1/);
     await assertAccessible(page, 'long thread with markdown');
+    const search = page.getByLabel('Search conversations');
+    await page.keyboard.press('Tab');
+    assert.ok((await focusRingContrast(page, search)) >= 3, 'focus ring contrast (light)');
     await screenshot(page, '03-markdown-thread');
 
     // Dark: from the system's preference, and the toggle overrides it and is kept.
@@ -154,6 +179,7 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     assert.equal(await background(), 'rgb(15, 19, 24)');
     await page.getByRole('button', { name: 'Use light theme' }).waitFor();
     await assertAccessible(page, 'dark mode');
+    assert.ok((await focusRingContrast(page, search)) >= 3, 'focus ring contrast (dark)');
     await screenshot(page, '04-dark-mode');
     await page.getByRole('button', { name: 'Use light theme' }).click();
     await page.reload();
