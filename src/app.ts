@@ -5,9 +5,11 @@
 import { sql } from 'kysely';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { LanguageModel } from 'ai';
+import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
@@ -25,7 +27,11 @@ import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
 import { createRouter } from './http/openapi.ts';
 import type { Store } from './store.ts';
+import { portabilityRoutes } from './portability/portability.routes.ts';
+import { PortabilityService } from './portability/portability.service.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/task.routes.ts';
+import { accountRoutes } from './users/account.routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -36,11 +42,14 @@ export interface AppOptions {
   chatSettings?: Partial<ChatSettings>;
   corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
+  /** Largest export document POST /api/import accepts (default 64 MiB). */
+  importLimitBytes?: number;
   throttle?: LoginThrottle;
 }
 
 const PUBLIC_API_PATHS = new Set(['/api/auth/register', '/api/auth/login']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const IMPORT_PATH = '/api/import';
 
 export function createApp(options: AppOptions): AppRouter {
   const { store, tokens, logger } = options;
@@ -75,20 +84,22 @@ export function createApp(options: AppOptions): AppRouter {
       }),
     );
   }
+  const limitBody = (maxSize: number): MiddlewareHandler =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          'The request body is larger than the server accepts',
+        );
+      },
+    });
+  const requestLimit = limitBody(options.bodyLimitBytes ?? 1024 * 1024);
   for (const path of ['/api/*', '/mcp']) {
-    app.use(
-      path,
-      bodyLimit({
-        maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-        onError: () => {
-          throw new AppError(
-            'payload_too_large',
-            'The request body is larger than the server accepts',
-          );
-        },
-      }),
-    );
+    // An export document is a whole account: the import has its own, larger limit.
+    app.use(path, except(IMPORT_PATH, requestLimit));
   }
+  app.use(IMPORT_PATH, limitBody(options.importLimitBytes ?? 64 * 1024 * 1024));
   app.use('/api/*', async (c, next) => {
     const hasBody =
       BODY_METHODS.has(c.req.method) &&
@@ -108,8 +119,11 @@ export function createApp(options: AppOptions): AppRouter {
     '/',
     authRoutes({ users: store.users, tokens, throttle: options.throttle ?? new LoginThrottle() }),
   );
+  app.route('/', accountRoutes(store.users));
   app.route('/', conversationRoutes(store.conversations));
   app.route('/', taskRoutes(store.tasks));
+  app.route('/', searchRoutes(store.search));
+  app.route('/', portabilityRoutes(new PortabilityService(store.database)));
   const chat = new ChatService({
     database: store.database,
     tasks: store.tasks,

@@ -13,6 +13,7 @@ import {
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';
 import { translateDatabaseError } from './db/scope.ts';
+import { SearchService } from './search/search.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { UserService } from './users/user.service.ts';
 
@@ -34,6 +35,7 @@ export interface Store {
   readonly users: UserService;
   readonly tasks: TaskService;
   readonly conversations: ConversationService;
+  readonly search: SearchService;
   readonly engine: Engine;
   /** The data directory, or the server URL with its password hidden. */
   readonly location: string;
@@ -56,6 +58,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     users: new UserService(handle.db),
     tasks: new TaskService(handle.db),
     conversations: new ConversationService(handle.db),
+    search: new SearchService(handle.db),
     engine: handle.engine,
     location: handle.location,
     database: handle.db,

@@ -30,6 +30,7 @@ export function requireUser(
       throw new UnauthorizedError('The account for this token no longer exists');
     }
     c.set('userId', verified.userId);
+    c.set('signedInAt', verified.issuedAt);
     c.get('logger').setBindings({ userId: verified.userId });
     await next();
   };

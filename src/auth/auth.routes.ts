@@ -20,6 +20,10 @@ export const UserSchema = z
   .object({
     id: z.uuid(),
     email: z.email(),
+    time_zone: z.string().openapi({
+      description: 'IANA time zone in which "today", "tomorrow" and "overdue" are read',
+      example: 'Europe/Paris',
+    }),
     created_at: z.iso.datetime(),
   })
   .openapi('User');
@@ -44,7 +48,12 @@ const CredentialsSchema = z
   .openapi('Credentials');
 
 export function toUserJson(user: User): z.infer<typeof UserSchema> {
-  return { id: user.id, email: user.email, created_at: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    time_zone: user.timeZone,
+    created_at: user.createdAt.toISOString(),
+  };
 }
 
 const register = createRoute({

@@ -23,9 +23,13 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-export type VerifiedToken =
+export type VerifiedToken = (
   | { kind: 'local'; userId: string }
-  | { kind: 'external'; userId: string; email: string | undefined };
+  | { kind: 'external'; userId: string; email: string | undefined }
+) & {
+  /** From the token's `iat`, when it has one: how fresh the sign-in is. */
+  issuedAt: Date | undefined;
+};
 
 /**
  * The users table keys on UUIDs; another service's subject may be any string.
@@ -98,7 +102,7 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
       throw new UnauthorizedError('The access token names no user; sign in again');
     }
-    return { kind: 'local', userId: payload.sub };
+    return { kind: 'local', userId: payload.sub, issuedAt: issuedAt(payload) };
   }
 
   async #verifyExternal(
@@ -119,8 +123,13 @@ export class TokenService {
       kind: 'external',
       userId: externalUserId(payload.iss ?? '', subject),
       email: typeof email === 'string' ? email : undefined,
+      issuedAt: issuedAt(payload),
     };
   }
+}
+
+function issuedAt(payload: JWTPayload): Date | undefined {
+  return typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : undefined;
 }
 
 async function verified(check: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {

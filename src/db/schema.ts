@@ -13,6 +13,8 @@ export interface UserTable {
   email: string;
   password_hash: string | null;
   next_task_number: Generated<number>;
+  /** IANA name such as Europe/Paris: where "today" and "tomorrow" are. */
+  time_zone: Generated<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -24,9 +26,16 @@ export interface TaskTable {
   title: string;
   description: string | null;
   completed: Generated<boolean>;
+  /** The due day in the user's time zone; null when the task has no due. */
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The due instant, only when a time of day was given. */
+  due_at: Date | null;
+  priority: Generated<TaskPriority>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+
+export type TaskPriority = 'low' | 'normal' | 'high';
 
 export interface ConversationTable {
   user_id: string;

@@ -8,6 +8,8 @@ export interface AppEnv {
     logger: Logger;
     /** Set by requireUser: the verified caller, never taken from the request body or path. */
     userId: string;
+    /** When the caller's token was issued, if it says: confirms deleting an account. */
+    signedInAt: Date | undefined;
   };
 }
 

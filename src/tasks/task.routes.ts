@@ -10,8 +10,13 @@ import {
   jsonBody,
   jsonContent,
 } from '../http/openapi.ts';
-import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, type TaskService } from './task.service.ts';
-import type { Task } from './task.ts';
+import {
+  TASK_DESCRIPTION_MAX,
+  TASK_DUE_TEXT_MAX,
+  TASK_TITLE_MAX,
+  type TaskService,
+} from './task.service.ts';
+import { TASK_DUE_FILTERS, TASK_PRIORITIES, type Task } from './task.ts';
 
 export const TaskSchema = z
   .object({
@@ -20,6 +25,15 @@ export const TaskSchema = z
     title: z.string(),
     description: z.string().nullable(),
     completed: z.boolean(),
+    due_date: z.iso.date().nullable().openapi({
+      description: "The due day in the user's time zone; null when the task has no due date",
+      example: '2026-12-04',
+    }),
+    due_at: z.iso.datetime().nullable().openapi({
+      description: 'The due instant (UTC) when a time of day was given; null for a date-only due',
+      example: '2026-12-04T16:00:00.000Z',
+    }),
+    priority: z.enum(TASK_PRIORITIES),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
@@ -40,6 +54,18 @@ const TaskRefParams = z.object({
 
 const titleDoc = { description: `1 to ${TASK_TITLE_MAX} characters` };
 const descriptionDoc = { description: `Up to ${TASK_DESCRIPTION_MAX} characters` };
+const dueField = z
+  .string()
+  .nullable()
+  .optional()
+  .openapi({
+    description: `An ISO 8601 date (a date-only due) or date-time; a date-time without an offset, and words such as "tomorrow 5pm" or "in 3 days", are read in the user's time zone. Up to ${TASK_DUE_TEXT_MAX} characters; null clears the due date.`,
+    example: '2026-12-04T17:00',
+  });
+const priorityField = z
+  .enum(TASK_PRIORITIES, { error: "must be 'low', 'normal' or 'high'" })
+  .optional()
+  .openapi({ description: 'Default normal' });
 
 export function toTaskJson(task: Task): z.infer<typeof TaskSchema> {
   return {
@@ -48,6 +74,9 @@ export function toTaskJson(task: Task): z.infer<typeof TaskSchema> {
     title: task.title,
     description: task.description,
     completed: task.completed,
+    due_date: task.due?.date ?? null,
+    due_at: task.due?.at?.toISOString() ?? null,
+    priority: task.priority,
     created_at: task.createdAt.toISOString(),
     updated_at: task.updatedAt.toISOString(),
   };
@@ -59,10 +88,24 @@ const listTasks = createRoute({
   method: 'get',
   path: '/api/tasks',
   tags,
-  summary: "The caller's tasks, by number",
+  summary: "The caller's tasks: by due day (no date last), then priority (high first), then number",
   security: bearerSecurity,
   request: {
-    query: z.object({ status: z.enum(['all', 'pending', 'completed']).optional() }),
+    query: z.object({
+      status: z
+        .enum(['all', 'pending', 'completed'], {
+          error: "must be 'all', 'pending' or 'completed'",
+        })
+        .optional(),
+      due: z
+        .enum(TASK_DUE_FILTERS, { error: "must be 'today', 'overdue', 'upcoming' or 'none'" })
+        .optional()
+        .openapi({
+          description:
+            "Days in the caller's time zone: due today; overdue (not completed, past its day or time); upcoming (after today); none (no due date)",
+        }),
+      priority: priorityField,
+    }),
   },
   responses: {
     200: jsonContent(z.object({ tasks: z.array(TaskSchema) }).openapi('TaskList'), 'The tasks'),
@@ -82,6 +125,8 @@ const addTask = createRoute({
         .object({
           title: z.string().openapi(titleDoc),
           description: z.string().nullable().optional().openapi(descriptionDoc),
+          due: dueField,
+          priority: priorityField,
         })
         .openapi('NewTask'),
     ),
@@ -124,6 +169,8 @@ const updateTask = createRoute({
           title: z.string().optional().openapi(titleDoc),
           description: z.string().nullable().optional().openapi(descriptionDoc),
           completed: z.boolean().optional(),
+          due: dueField,
+          priority: priorityField,
         })
         .openapi('TaskChanges'),
     ),

@@ -1,34 +1,67 @@
 // A user's todo list. Tasks are addressed by UUID or by their per-user number.
+// Due dates are read and listed in the user's time zone, which each use case
+// reads from their users row inside its own transaction.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
-import { asUser } from '../db/scope.ts';
+import { asUser, type UserTransaction } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
+import { findTimeZone } from '../users/user.repository.ts';
 import { id, parse, text } from '../validation.ts';
+import { calendarDate, parseDue, type Due } from './due.ts';
 import * as tasks from './task.repository.ts';
-import type { NewTask, Task, TaskChanges, TaskRef, TaskStatusFilter } from './task.ts';
+import {
+  TASK_DUE_FILTERS,
+  TASK_PRIORITIES,
+  type NewTask,
+  type Task,
+  type TaskChanges,
+  type TaskListOptions,
+  type TaskRef,
+  type TaskStatusFilter,
+} from './task.ts';
 
 export const TASK_TITLE_MAX = 200;
 export const TASK_DESCRIPTION_MAX = 2000;
+/** Longest `due` text read: an ISO date-time, or a phrase such as "next friday at 5pm". */
+export const TASK_DUE_TEXT_MAX = 100;
 
 const title = text({ min: 1, max: TASK_TITLE_MAX, trim: true });
 const description = text({ max: TASK_DESCRIPTION_MAX, trim: true })
   .nullable()
   .transform((value) => (value === '' ? null : value));
+export const prioritySchema = z.enum(TASK_PRIORITIES, {
+  error: "must be 'low', 'normal' or 'high'",
+});
+const dueText = text({ max: TASK_DUE_TEXT_MAX }).nullable();
 
-const newTaskSchema = z.object({ title, description: description.optional() });
+const newTaskSchema = z.object({
+  title,
+  description: description.optional(),
+  due: dueText.optional(),
+  priority: prioritySchema.optional(),
+});
 const changesSchema = z
-  .object({ title, description, completed: z.boolean() })
+  .object({ title, description, completed: z.boolean(), due: dueText, priority: prioritySchema })
   .partial()
   .refine(
     (changes) =>
-      changes.title !== undefined ||
-      changes.description !== undefined ||
-      changes.completed !== undefined,
-    { error: 'give at least one of title, description or completed' },
+      [changes.title, changes.description, changes.completed, changes.due, changes.priority].some(
+        (value) => value !== undefined,
+      ),
+    {
+      error: 'give at least one of title, description, completed, due or priority',
+    },
   );
 const statusSchema = z.enum(['all', 'pending', 'completed'], {
   error: "must be 'all', 'pending' or 'completed'",
+});
+const listOptionsSchema = z.object({
+  status: statusSchema.default('all'),
+  due: z
+    .enum(TASK_DUE_FILTERS, { error: "must be 'today', 'overdue', 'upcoming' or 'none'" })
+    .optional(),
+  priority: prioritySchema.optional(),
 });
 // Task numbers are a PostgreSQL integer: anything larger cannot name a task.
 export const TASK_NUMBER_MAX = 2_147_483_647;
@@ -43,29 +76,65 @@ const COMPLETED_FILTER: Record<TaskStatusFilter, boolean | undefined> = {
   completed: true,
 };
 
+export interface TaskServiceOptions {
+  /** The clock "today" and words such as "tomorrow" are read against. */
+  now?: () => Date;
+}
+
 export class TaskService {
   readonly #db: Kysely<Database>;
+  readonly #now: () => Date;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, options: TaskServiceOptions = {}) {
     this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async #timeZone(trx: UserTransaction, user: string): Promise<string> {
+    const zone = await findTimeZone(trx, user);
+    if (zone === null) throw new NotFoundError('user');
+    return zone;
+  }
+
+  async #readDue(
+    trx: UserTransaction,
+    user: string,
+    due: string | null | undefined,
+  ): Promise<Due | null | undefined> {
+    if (due === undefined || due === null) return due;
+    return parseDue(due, await this.#timeZone(trx, user), this.#now());
   }
 
   async addTask(userId: string, input: NewTask): Promise<Task> {
     const user = parse(id, userId, 'userId');
     const values = parse(newTaskSchema, input);
-    const task = await asUser(this.#db, user, (trx) =>
-      tasks.insertTask(trx, user, { title: values.title, description: values.description ?? null }),
+    const task = await asUser(this.#db, user, async (trx) =>
+      tasks.insertTask(trx, user, {
+        title: values.title,
+        description: values.description ?? null,
+        due: (await this.#readDue(trx, user, values.due)) ?? null,
+        priority: values.priority ?? 'normal',
+      }),
     );
     if (task === null) throw new NotFoundError('user');
     return task;
   }
 
-  async listTasks(userId: string, options: { status?: TaskStatusFilter } = {}): Promise<Task[]> {
+  /** By due day (none last), then priority (high first), then number. */
+  async listTasks(userId: string, options: TaskListOptions = {}): Promise<Task[]> {
     const user = parse(id, userId, 'userId');
-    const status = parse(statusSchema.default('all'), options.status, 'status');
-    return asUser(this.#db, user, (trx) =>
-      tasks.findTasksByUser(trx, user, COMPLETED_FILTER[status]),
-    );
+    const filters = parse(listOptionsSchema, options);
+    return asUser(this.#db, user, async (trx) => {
+      const now = this.#now();
+      const today = calendarDate(now, await this.#timeZone(trx, user));
+      return tasks.findTasksByUser(trx, user, {
+        completed: COMPLETED_FILTER[filters.status],
+        due: filters.due,
+        priority: filters.priority,
+        today,
+        now,
+      });
+    });
   }
 
   async getTask(userId: string, ref: TaskRef): Promise<Task | null> {
@@ -78,8 +147,11 @@ export class TaskService {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
     const values = parse(changesSchema, changes);
-    const updated = await asUser(this.#db, user, (trx) =>
-      tasks.updateTask(trx, user, task, values),
+    const updated = await asUser(this.#db, user, async (trx) =>
+      tasks.updateTask(trx, user, task, {
+        ...values,
+        due: await this.#readDue(trx, user, values.due),
+      }),
     );
     if (updated === null) throw new NotFoundError('task');
     return updated;
@@ -94,5 +166,11 @@ export class TaskService {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
     return asUser(this.#db, user, (trx) => tasks.deleteTask(trx, user, task));
+  }
+
+  /** The user's IANA time zone, in which their dues are read and shown. */
+  async getTimeZone(userId: string): Promise<string> {
+    const user = parse(id, userId, 'userId');
+    return asUser(this.#db, user, (trx) => this.#timeZone(trx, user));
   }
 }

@@ -8,8 +8,9 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { describeDue, formatDueIso } from '../tasks/due.ts';
 import { TASK_NUMBER_MAX, type TaskService } from '../tasks/task.service.ts';
-import type { Task, TaskRef } from '../tasks/task.ts';
+import { TASK_DUE_FILTERS, TASK_PRIORITIES, type Task, type TaskRef } from '../tasks/task.ts';
 import { toToolError, type ToolError } from './tool-error.ts';
 
 export interface ToolContext {
@@ -39,11 +40,32 @@ const taskIdArg = z
 
 const titleArg = z.string().describe('Short title of the task, e.g. "buy milk"');
 const descriptionArg = z.string().describe('Optional longer notes for the task');
+const dueArg = z
+  .string()
+  .nullable()
+  .describe(
+    'When it is due, in the user\'s own words or ISO 8601: "tomorrow 5pm", "next friday", "in 3 days", "2026-12-04". Read in the user\'s time zone; null removes the due date.',
+  );
+const priorityArg = z
+  .enum(TASK_PRIORITIES)
+  .describe('"high" for urgent or important, "low" for someday; "normal" by default');
+
+// Said back only when set, so a plain task reads as before: the due as it
+// was resolved lets the model repeat the exact day to the user.
+const dueResult = {
+  due: z
+    .string()
+    .optional()
+    .describe("ISO 8601 in the user's zone: a date (date-only) or a date-time with its offset"),
+  due_text: z.string().optional().describe('The due in words, e.g. "Friday, December 4, 2026"'),
+  priority: z.enum(TASK_PRIORITIES).optional().describe('Given when not "normal"'),
+};
 
 const taskSummary = z.object({
   task_id: z.int().describe('The task number the user sees'),
   status: z.enum(['created', 'completed', 'deleted', 'updated']),
   title: z.string(),
+  ...dueResult,
 });
 
 const listedTask = z.object({
@@ -51,6 +73,7 @@ const listedTask = z.object({
   title: z.string(),
   description: z.string().nullable(),
   completed: z.boolean(),
+  ...dueResult,
 });
 
 export interface TodoTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -68,8 +91,23 @@ function defineTool<I extends z.ZodType, O extends z.ZodType>(
   return tool;
 }
 
-function summary(task: Task, status: z.output<typeof taskSummary>['status']) {
-  return { task_id: task.number, status, title: task.title };
+function dueFields(task: Task, zone: string) {
+  return {
+    ...(task.due === null
+      ? {}
+      : { due: formatDueIso(task.due, zone), due_text: describeDue(task.due, zone) }),
+    ...(task.priority === 'normal' ? {} : { priority: task.priority }),
+  };
+}
+
+async function summary(
+  context: ToolContext,
+  task: Task,
+  status: z.output<typeof taskSummary>['status'],
+): Promise<z.output<typeof taskSummary>> {
+  // The zone is only needed to say a due back; most tasks have none.
+  const zone = task.due === null ? 'UTC' : await context.tasks.getTimeZone(context.userId);
+  return { task_id: task.number, status, title: task.title, ...dueFields(task, zone) };
 }
 
 async function existing(context: ToolContext, ref: TaskRef): Promise<Task> {
@@ -86,14 +124,18 @@ export const addTask = defineTool({
     user_id: userIdArg,
     title: titleArg,
     description: descriptionArg.optional(),
+    due: dueArg.optional(),
+    priority: priorityArg.optional(),
   }),
   outputSchema: taskSummary,
   async run(context, input) {
     const task = await context.tasks.addTask(context.userId, {
       title: input.title,
       description: input.description,
+      due: input.due,
+      priority: input.priority,
     });
-    return summary(task, 'created');
+    return summary(context, task, 'created');
   },
 });
 
@@ -101,23 +143,40 @@ export const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "List the user's tasks with their numbers, oldest first. Use it to find a task's number from its title.",
+    "List the user's tasks with their numbers, soonest due first (no date last), then high priority first. Use it to find a task's number from its title.",
   inputSchema: z.object({
     user_id: userIdArg,
     status: z
       .enum(['all', 'pending', 'completed'])
       .optional()
       .describe('Which tasks: "all" (default), "pending" (not done yet) or "completed"'),
+    due: z
+      .enum(TASK_DUE_FILTERS)
+      .optional()
+      .describe(
+        'Only tasks due "today", "overdue" (not done and past due), "upcoming" (after today) or with "none"',
+      ),
+    priority: priorityArg
+      .optional()
+      .describe('Only tasks of this priority, e.g. "high" for urgent'),
   }),
   outputSchema: z.object({ tasks: z.array(listedTask), count: z.int() }),
   async run(context, input) {
-    const tasks = await context.tasks.listTasks(context.userId, { status: input.status ?? 'all' });
+    const tasks = await context.tasks.listTasks(context.userId, {
+      status: input.status ?? 'all',
+      due: input.due,
+      priority: input.priority,
+    });
+    const zone = tasks.some((task) => task.due !== null)
+      ? await context.tasks.getTimeZone(context.userId)
+      : 'UTC';
     return {
       tasks: tasks.map((task) => ({
         task_id: task.number,
         title: task.title,
         description: task.description,
         completed: task.completed,
+        ...dueFields(task, zone),
       })),
       count: tasks.length,
     };
@@ -131,7 +190,8 @@ export const completeTask = defineTool({
   inputSchema: z.object({ user_id: userIdArg, task_id: taskIdArg }),
   outputSchema: taskSummary,
   async run(context, input) {
-    return summary(await context.tasks.completeTask(context.userId, input.task_id), 'completed');
+    const task = await context.tasks.completeTask(context.userId, input.task_id);
+    return summary(context, task, 'completed');
   },
 });
 
@@ -144,32 +204,41 @@ export const deleteTask = defineTool({
   async run(context, input) {
     const task = await context.tasks.deleteTask(context.userId, input.task_id);
     if (task === null) throw new NotFoundError('task');
-    return summary(task, 'deleted');
+    return summary(context, task, 'deleted');
   },
 });
 
 export const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
-  description: "Change a task's title and/or description, by its number (or UUID).",
+  description: "Change a task's title, description, due date or priority, by its number (or UUID).",
   inputSchema: z.object({
     user_id: userIdArg,
     task_id: taskIdArg,
     title: titleArg.optional().describe('The new title'),
     description: descriptionArg.optional().describe('The new description'),
+    due: dueArg.optional().describe('The new due date, e.g. "friday 9am"; null removes it'),
+    priority: priorityArg.optional().describe('The new priority'),
   }),
   outputSchema: taskSummary,
   async run(context, input) {
-    if (input.title === undefined && input.description === undefined) {
+    if (
+      input.title === undefined &&
+      input.description === undefined &&
+      input.due === undefined &&
+      input.priority === undefined
+    ) {
       // Validates the reference first, so a wrong number says so.
       await existing(context, input.task_id);
-      throw ValidationError.field('title', 'give a new title or description');
+      throw ValidationError.field('title', 'give a new title, description, due or priority');
     }
     const task = await context.tasks.updateTask(context.userId, input.task_id, {
       title: input.title,
       description: input.description,
+      due: input.due,
+      priority: input.priority,
     });
-    return summary(task, 'updated');
+    return summary(context, task, 'updated');
   },
 });
 

@@ -1,15 +1,24 @@
 import { sql, type Selectable } from 'kysely';
-import type { AuthTransaction } from '../db/scope.ts';
+import type { AuthTransaction, UserTransaction } from '../db/scope.ts';
 import type { UserTable } from '../db/schema.ts';
 import type { User } from './user.ts';
 
 type UserRow = Selectable<UserTable>;
 
-function toUser(row: Pick<UserRow, 'id' | 'email' | 'created_at' | 'updated_at'>): User {
-  return { id: row.id, email: row.email, createdAt: row.created_at, updatedAt: row.updated_at };
+function toUser(
+  row: Pick<UserRow, 'id' | 'email' | 'time_zone' | 'password_hash' | 'created_at' | 'updated_at'>,
+): User {
+  return {
+    id: row.id,
+    email: row.email,
+    timeZone: row.time_zone,
+    hasPassword: row.password_hash !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
-const columns = ['id', 'email', 'created_at', 'updated_at'] as const;
+const columns = ['id', 'email', 'time_zone', 'password_hash', 'created_at', 'updated_at'] as const;
 
 export async function insertUser(
   trx: AuthTransaction,
@@ -48,7 +57,7 @@ export async function findUserCredentialsByEmail(
 ): Promise<{ user: User; passwordHash: string | null } | null> {
   const row = await trx
     .selectFrom('users')
-    .select([...columns, 'password_hash'])
+    .select(columns)
     .where(sql`lower(email)`, '=', email.toLowerCase())
     .executeTakeFirst();
   return row === undefined ? null : { user: toUser(row), passwordHash: row.password_hash };
@@ -57,4 +66,40 @@ export async function findUserCredentialsByEmail(
 export async function deleteUserById(trx: AuthTransaction, id: string): Promise<boolean> {
   const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+export async function findPasswordHashById(
+  trx: AuthTransaction,
+  id: string,
+): Promise<string | null> {
+  const row = await trx
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.password_hash ?? null;
+}
+
+/** The user's own row, read under their row-level security. */
+export async function findTimeZone(trx: UserTransaction, id: string): Promise<string | null> {
+  const row = await trx
+    .selectFrom('users')
+    .select('time_zone')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.time_zone ?? null;
+}
+
+export async function updateTimeZone(
+  trx: UserTransaction,
+  id: string,
+  timeZone: string,
+): Promise<User | null> {
+  const row = await trx
+    .updateTable('users')
+    .set({ time_zone: timeZone })
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirst();
+  return row === undefined ? null : toUser(row);
 }

@@ -3,9 +3,11 @@
 // removes their tasks, conversations and messages by ON DELETE CASCADE.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { ConflictError } from '../errors.ts';
-import { asAuth, isUniqueViolation } from '../db/scope.ts';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { asAuth, asUser, isUniqueViolation } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
+import { calendarDate, canonicalTimeZone } from '../tasks/due.ts';
+import { findTimedDues, updateDueDates } from '../tasks/task.repository.ts';
 import { id, parse, text } from '../validation.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import * as users from './user.repository.ts';
@@ -18,6 +20,30 @@ const email = text({ min: 3, max: 320, trim: true }).pipe(
   z.email({ error: 'must be an email address such as ada@example.com' }),
 );
 const password = text({ min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
+
+/** How recent an outside sign-in must be to confirm deleting the account. */
+export const FRESH_SIGN_IN_SECONDS = 5 * 60;
+
+const timeZone = z
+  .string({ error: 'must be an IANA time zone name such as Europe/Paris' })
+  .transform((name, ctx) => {
+    const canonical = canonicalTimeZone(name.trim());
+    if (canonical === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an IANA time zone name such as Europe/Paris or America/New_York (got "${name.slice(0, 64)}")`,
+      });
+      return z.NEVER;
+    }
+    return canonical;
+  });
+
+/** What confirms deleting an account: its password, or a sign-in elsewhere moments ago. */
+export interface DeletionProof {
+  password?: string | undefined;
+  /** When the caller's outside token was issued. */
+  signedInAt?: Date | undefined;
+}
 
 const newUserSchema = z.object({ email, password: password.optional() });
 const credentialsSchema = z.object({ email, password: z.string() });
@@ -98,5 +124,58 @@ export class UserService {
   async deleteUser(userId: string): Promise<boolean> {
     const valid = parse(id, userId, 'userId');
     return asAuth(this.#db, (trx) => users.deleteUserById(trx, valid));
+  }
+
+  /**
+   * Sets the zone "today" is read in. A timed due's day depends on the zone,
+   * so those days are re-derived in the same transaction.
+   */
+  async setTimeZone(userId: string, zone: string): Promise<User> {
+    const user = parse(id, userId, 'userId');
+    const canonical = parse(timeZone, zone, 'time_zone');
+    const updated = await asUser(this.#db, user, async (trx) => {
+      const changed = await users.updateTimeZone(trx, user, canonical);
+      const timed = await findTimedDues(trx, user);
+      await updateDueDates(
+        trx,
+        user,
+        timed.map((due) => ({ id: due.id, date: calendarDate(due.dueAt, canonical) })),
+      );
+      return changed;
+    });
+    if (updated === null) throw new NotFoundError('user');
+    return updated;
+  }
+
+  /**
+   * Deletes the account and, by cascade, everything in it. An account with a
+   * password is confirmed by it; one that signs in elsewhere, by a token
+   * issued in the last few minutes.
+   */
+  async deleteAccount(userId: string, proof: DeletionProof, now = new Date()): Promise<void> {
+    const user = parse(id, userId, 'userId');
+    const passwordHash = await asAuth(this.#db, (trx) => users.findPasswordHashById(trx, user));
+    if (passwordHash !== null) {
+      if (proof.password === undefined || proof.password === '') {
+        throw ValidationError.field('password', 'give the account password to confirm deletion');
+      }
+      if (!(await verifyPassword(passwordHash, proof.password))) {
+        throw ValidationError.field(
+          'password',
+          "is not this account's password; nothing was deleted",
+        );
+      }
+    } else {
+      const age =
+        proof.signedInAt === undefined
+          ? Infinity
+          : (now.getTime() - proof.signedInAt.getTime()) / 1000;
+      if (age > FRESH_SIGN_IN_SECONDS) {
+        throw new UnauthorizedError(
+          `Sign in again and delete within ${FRESH_SIGN_IN_SECONDS / 60} minutes: this account has no password to confirm with`,
+        );
+      }
+    }
+    if (!(await this.deleteUser(user))) throw new NotFoundError('user');
   }
 }

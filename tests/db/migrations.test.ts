@@ -43,24 +43,25 @@ for (const engine of testEngines()) {
       const handle = await openDatabase(database.options);
       try {
         const applied = await migrateToLatest(handle.db);
+        const names = Object.keys(migrations);
         assert.deepEqual(
-          applied.map((step) => [step.direction, step.status]),
-          Object.keys(migrations).map(() => ['Up', 'Success']),
+          applied.map((step) => [step.name, step.direction, step.status]),
+          names.map((name) => [name, 'Up', 'Success']),
         );
-        assert.equal(applied.at(-1)?.name, latestMigrationName);
+        assert.equal(names.at(-1), latestMigrationName);
         assert.deepEqual(await tables(handle.db), ALL_TABLES);
         assert.deepEqual(await migrateToLatest(handle.db), []);
 
         const reverted = await rollback(handle.db, 'all');
         assert.deepEqual(
-          reverted.map((step) => step.direction),
-          Object.keys(migrations).map(() => 'Down'),
+          reverted.map((step) => [step.name, step.direction, step.status]),
+          names.toReversed().map((name) => [name, 'Down', 'Success']),
         );
         assert.deepEqual(await tables(handle.db), []);
         assert.deepEqual(await functions(handle.db), []);
         assert.deepEqual(
           (await migrationStatus(handle.db)).map((migration) => migration.executedAt),
-          Object.keys(migrations).map(() => null),
+          names.map(() => null),
         );
 
         await migrateToLatest(handle.db);

@@ -24,6 +24,12 @@ const ROUTES = [
   'post /api/{user_id}/chat',
   'post /api/chat/stream',
   'post /api/chat/conversations/{id}/stop',
+  'patch /api/me',
+  'delete /api/me',
+  'get /api/search',
+  'get /api/export',
+  'post /api/import',
+  'get /api/chat/conversations/{id}/export.md',
 ];
 
 describeStore('OpenAPI document', (ctx) => {

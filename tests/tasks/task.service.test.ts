@@ -13,6 +13,9 @@ interface TaskRow {
   title: string;
   description: string | null;
   completed: boolean;
+  due_date: string | null;
+  due_at: Date | null;
+  priority: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -23,7 +26,9 @@ describeStore('TaskService', (ctx) => {
   const storedTasks = (userId: string) =>
     ownerRows(
       ctx.store,
-      sql<TaskRow>`select * from tasks where user_id = ${userId} order by number`,
+      sql<TaskRow>`select id, user_id, number, title, description, completed, due_date::text as due_date,
+                          due_at, priority, created_at, updated_at
+                   from tasks where user_id = ${userId} order by number`,
     );
 
   async function storedTask(userId: string, number: number): Promise<TaskRow> {
@@ -49,6 +54,9 @@ describeStore('TaskService', (ctx) => {
         title: 'buy milk',
         description: 'oat, 2 l',
         completed: false,
+        due_date: null,
+        due_at: null,
+        priority: 'normal',
         created_at: task.createdAt,
         updated_at: task.updatedAt,
       },
@@ -208,7 +216,10 @@ describeStore('TaskService', (ctx) => {
     for (const changes of [{}, { title: undefined, description: undefined }]) {
       await assert.rejects(
         tasks().updateTask(user.id, 1, changes),
-        validationFailure('input', /at least one of title, description or completed/),
+        validationFailure(
+          'input',
+          /at least one of title, description, completed, due or priority/,
+        ),
       );
     }
     assert.deepEqual(await storedTasks(user.id), before);

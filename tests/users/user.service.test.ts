@@ -16,10 +16,19 @@ describeStore('UserService accounts', (ctx) => {
         select id, email, password_hash from users where lower(email) = lower(${email})`,
     );
 
-  it('createUser returns the id, email and timestamps, and nothing else', async () => {
+  it('createUser returns the id, email, time zone, whether it has a password, and timestamps', async () => {
     const email = uniqueEmail();
     const user = await users().createUser({ email, password: PASSWORD });
-    assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'email', 'id', 'updatedAt']);
+    assert.deepEqual(Object.keys(user).sort(), [
+      'createdAt',
+      'email',
+      'hasPassword',
+      'id',
+      'timeZone',
+      'updatedAt',
+    ]);
+    assert.equal(user.timeZone, 'UTC');
+    assert.equal(user.hasPassword, true);
     assert.match(user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.equal(user.email, email);
     assert.ok(user.createdAt instanceof Date && user.updatedAt instanceof Date);
