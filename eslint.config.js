@@ -4,7 +4,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.todochat/', 'bench/results/'] },
+  {
+    ignores: ['node_modules/', '.todochat/', 'bench/results/', 'dist/', 'tests/package/consumer/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

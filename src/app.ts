@@ -15,6 +15,7 @@ import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
 import { ChatService, type ChatSettings } from './chat/chat.service.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
+import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
 import { requireUser } from './auth/auth.middleware.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -25,7 +26,7 @@ import type { AppRouter } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
-import { createRouter } from './http/openapi.ts';
+import { bearerSecurity, createRouter, documentSharedResponses } from './http/openapi.ts';
 import type { Store } from './store.ts';
 import { portabilityRoutes } from './portability/portability.routes.ts';
 import { PortabilityService } from './portability/portability.service.ts';
@@ -111,7 +112,10 @@ export function createApp(options: AppOptions): AppRouter {
     }
     await next();
   });
-  const authenticate = requireUser(tokens, store.users, { except: PUBLIC_API_PATHS });
+  const authenticate = requireUser(tokens, store.users, {
+    except: PUBLIC_API_PATHS,
+    apiKeys: store.apiKeys,
+  });
   app.use('/api/*', authenticate);
   app.use('/mcp', authenticate);
 
@@ -124,6 +128,7 @@ export function createApp(options: AppOptions): AppRouter {
   app.route('/', taskRoutes(store.tasks));
   app.route('/', searchRoutes(store.search));
   app.route('/', portabilityRoutes(new PortabilityService(store.database)));
+  app.route('/', apiKeyRoutes(store.apiKeys));
   const chat = new ChatService({
     database: store.database,
     tasks: store.tasks,
@@ -146,8 +151,10 @@ export function createApp(options: AppOptions): AppRouter {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    bearerFormat: 'JWT',
+    description:
+      'A sign-in token from /api/auth/login (a JWT that expires), or an API key (`tck_...`) from /api/me/api-keys, which lasts until revoked.',
   });
+  documentSharedResponses(app.openAPIRegistry, { publicPaths: PUBLIC_API_PATHS });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -155,7 +162,11 @@ export function createApp(options: AppOptions): AppRouter {
       version: '0.1.0',
       description:
         'Conversations, messages and todo tasks for AI chatbots. Errors share one shape: `{ "error": { "code", "message", "details"? } }`.',
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
     },
+    // Relative, so the document stays right behind a reverse proxy or on any port.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    security: bearerSecurity,
   });
   app.route('/', docsRoutes());
   app.route('/', webRoutes());

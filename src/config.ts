@@ -92,6 +92,7 @@ const schema = z.object({
   AUTH_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
   AUTH_USER_ID_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('sub')),
   AUTH_EMAIL_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('email')),
+  TODOCHAT_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
   CHAT_MODEL: z.preprocess(
     emptyAsUndefined,
     z
@@ -149,6 +150,8 @@ export interface Config {
   readonly externalAuth: ExternalAuthConfig | undefined;
   readonly chatModel: ChatModelConfig;
   readonly chat: Readonly<ChatSettings>;
+  /** An API key the command line sends to a running server (`todochat mcp --url`). */
+  readonly apiToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -228,5 +231,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       modelTitles: values.CHAT_MODEL_TITLES,
       stopPollMs: values.CHAT_STOP_POLL_MS,
     }),
+    apiToken: values.TODOCHAT_TOKEN,
   });
 }

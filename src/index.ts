@@ -7,6 +7,7 @@ export {
   DatabaseUnavailableError,
   NotFoundError,
   StoreLockedError,
+  UnauthorizedError,
   ValidationError,
   type ErrorCode,
   type ValidationIssue,
@@ -24,6 +25,8 @@ export type { ConversationService, SavedMessage } from './conversations/conversa
 export type { NewTask, Task, TaskChanges, TaskRef, TaskStatusFilter } from './tasks/task.ts';
 export type { TaskService } from './tasks/task.service.ts';
 export type { NewUser, User } from './users/user.ts';
+export type { ApiKey, CreatedApiKey } from './api-keys/api-key.ts';
+export type { ApiKeyService } from './api-keys/api-key.service.ts';
 export type { UserService } from './users/user.service.ts';
 export type { Engine, PoolSettings, QueryEvent } from './db/database.ts';
 export type { JsonObject, JsonValue } from './db/schema.ts';

@@ -1,6 +1,9 @@
 // Runs the HTTP API: opens the store, builds the app, listens, and on
 // SIGTERM/SIGINT stops accepting, lets in-flight requests finish, and closes
 // the database (releasing the embedded data directory).
+//
+// Also the package's `todochat/server` entry: createApp() to mount the API in
+// a host of your own, startServer() to run it as `todochat serve` does.
 import { serve, type ServerType } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -10,11 +13,48 @@ import { TokenService } from './auth/token.service.ts';
 import type { Config } from './config.ts';
 import { openStore, type Store } from './store.ts';
 
+export { createApp, type AppOptions } from './app.ts';
+export { TokenService } from './auth/token.service.ts';
+export { createChatModel, type ChatModelConfig } from './chat/chat-model.ts';
+export { ConfigError, loadConfig, type Config } from './config.ts';
+
 export interface RunningServer {
   readonly url: string;
   readonly store: Store;
   /** Stops accepting, waits for in-flight requests, closes the store. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The server could not listen: the port is taken, or not ours to take. */
+export class ListenError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'ListenError';
+  }
+}
+
+function describeListenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new ListenError(
+      `Port ${port} on ${host} is already in use, perhaps by another todochat. ` +
+        `Stop that process, or choose another port: PORT=${port + 1} npm start (or todochat serve --port ${port + 1}).`,
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES') {
+    return new ListenError(
+      `Not allowed to listen on port ${port} on ${host}: choose a port above 1023 with PORT.`,
+      { cause: error },
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new ListenError(
+      `Cannot listen on ${host}: it is not an address of this machine. Set HOST to one (e.g. 127.0.0.1 or 0.0.0.0).`,
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -64,7 +104,7 @@ export async function startServer(
     server.once('error', reject);
   }).catch(async (error: unknown) => {
     await store.close();
-    throw error;
+    throw describeListenError(error, config.host, config.port);
   });
 
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;

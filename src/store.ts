@@ -2,6 +2,7 @@
 // a URL is given, embedded PGlite otherwise), brings the schema up to date,
 // and hands back the services.
 import type { Kysely } from 'kysely';
+import { ApiKeyService } from './api-keys/api-key.service.ts';
 import { ConversationService } from './conversations/conversation.service.ts';
 import {
   openDatabase,
@@ -36,6 +37,7 @@ export interface Store {
   readonly tasks: TaskService;
   readonly conversations: ConversationService;
   readonly search: SearchService;
+  readonly apiKeys: ApiKeyService;
   readonly engine: Engine;
   /** The data directory, or the server URL with its password hidden. */
   readonly location: string;
@@ -59,6 +61,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     tasks: new TaskService(handle.db),
     conversations: new ConversationService(handle.db),
     search: new SearchService(handle.db),
+    apiKeys: new ApiKeyService(handle.db),
     engine: handle.engine,
     location: handle.location,
     database: handle.db,

@@ -59,6 +59,7 @@ export function toUserJson(user: User): z.infer<typeof UserSchema> {
 const register = createRoute({
   method: 'post',
   path: '/api/auth/register',
+  operationId: 'register',
   tags: ['accounts'],
   summary: 'Create an account and sign in',
   request: { body: jsonBody(CredentialsSchema) },
@@ -77,6 +78,7 @@ const register = createRoute({
 const login = createRoute({
   method: 'post',
   path: '/api/auth/login',
+  operationId: 'login',
   tags: ['accounts'],
   summary: 'Sign in with email and password',
   request: { body: jsonBody(CredentialsSchema) },
@@ -95,6 +97,7 @@ const login = createRoute({
 const me = createRoute({
   method: 'get',
   path: '/api/me',
+  operationId: 'getCurrentUser',
   tags: ['accounts'],
   summary: 'The signed-in user',
   security: bearerSecurity,

@@ -80,6 +80,7 @@ const chatErrors = errorResponses(
 const chat = createRoute({
   method: 'post',
   path: '/api/chat',
+  operationId: 'sendChatMessage',
   tags: ['chat'],
   summary: 'Send a message to the assistant and get its reply',
   security: bearerSecurity,
@@ -93,6 +94,7 @@ const chat = createRoute({
 const chatForUser = createRoute({
   method: 'post',
   path: '/api/{user_id}/chat',
+  operationId: 'sendChatMessageForUser',
   tags: ['chat'],
   summary: "The same, with the caller named in the path (must be the token's user)",
   security: bearerSecurity,
@@ -141,6 +143,7 @@ const ChatStreamRequestSchema = z
 const chatStream = createRoute({
   method: 'post',
   path: '/api/chat/stream',
+  operationId: 'streamChat',
   tags: ['chat'],
   summary: "The same turn in the AI SDK's UI message stream protocol (useChat)",
   description:

@@ -7,7 +7,7 @@ import { createChatModel } from '../chat/chat-model.ts';
 import { ChatService } from '../chat/chat.service.ts';
 import type { Config } from '../config.ts';
 import type { Conversation } from '../conversations/conversation.ts';
-import { AppError } from '../errors.ts';
+import { AppError, StoreLockedError } from '../errors.ts';
 import { openStore, type Store } from '../store.ts';
 import { ensureLocalUser, LOCAL_USER_EMAIL } from './local-user.ts';
 
@@ -49,6 +49,15 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     pool: config.pool,
+  }).catch((error: unknown) => {
+    if (!(error instanceof StoreLockedError)) throw error;
+    throw new AppError(
+      'store_locked',
+      `${error.message}\nIf that is todochat's server (npm start), chat beside it on its page at ` +
+        `http://${config.host}:${config.port}/, or keep the data in PostgreSQL: with the same ` +
+        'DATABASE_URL for the server and for todochat chat, both can run at once.',
+      { details: error.details, cause: error },
+    );
   });
   try {
     const user = await ensureLocalUser(store, values.user);

@@ -1,25 +1,35 @@
-// The todochat command line: `todochat db migrate | rollback | status`.
+// The todochat command line: `todochat serve | chat | mcp | db ...`.
 // It honours the same DATABASE_URL and TODOCHAT_DATA_DIR as the server.
+// bin/todochat.js calls main(); run directly (tsx src/cli/todochat.ts), it runs itself.
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '../db/migrator.ts';
-import { AppError } from '../errors.ts';
+import { translateDatabaseError } from '../db/scope.ts';
+import { AppError, DatabaseUnavailableError } from '../errors.ts';
+import { ListenError } from '../server.ts';
 import { runChatCommand } from './chat.command.ts';
+import { runKeysCommand } from './keys.command.ts';
 import { runMcpCommand } from './mcp.command.ts';
+import { runServeCommand } from './serve.command.ts';
+import { UsageError } from './usage-error.ts';
 
 const USAGE = `Usage:
+  todochat serve [--port N] [--host H]  the HTTP API, MCP endpoint and web page (npm start)
   todochat chat [--user EMAIL] [--new | --conversation ID]   chat with the assistant in the terminal
   todochat chat --list                 list your conversations
-  todochat mcp [--user EMAIL]          serve the todo tools to an MCP client over stdio
+  todochat mcp --url URL --token KEY   MCP over stdio, relayed to a running server (or TODOCHAT_TOKEN)
+  todochat mcp [--user EMAIL]          MCP over stdio on the store itself (no server running)
+  todochat keys create --name NAME [--user EMAIL]   create an API key (printed once)
+  todochat keys list [--user EMAIL]    list API keys with their last use
+  todochat keys revoke ID [--user EMAIL]   revoke an API key
   todochat db migrate                  apply every pending migration
   todochat db rollback [--steps N]     undo the last N migrations (default 1)
   todochat db rollback --all           undo every migration
   todochat db status                   list migrations and when each ran
 
 Environment: DATABASE_URL (PostgreSQL) or TODOCHAT_DATA_DIR (embedded, default ./.todochat/db).`;
-
-class UsageError extends Error {}
 
 async function withDatabase<T>(
   config: Config,
@@ -32,9 +42,29 @@ async function withDatabase<T>(
   });
   try {
     return await work(handle);
+  } catch (error) {
+    const translated = translateDatabaseError(error);
+    if (translated instanceof DatabaseUnavailableError) {
+      const reason = (error as { code?: unknown }).code;
+      throw new DatabaseUnavailableError(
+        `Cannot reach the database at ${handle.location}` +
+          (typeof reason === 'string' ? ` (${reason})` : '') +
+          '. Check that PostgreSQL is running there and that DATABASE_URL is right.',
+        { cause: error },
+      );
+    }
+    throw translated;
   } finally {
     await handle.close();
   }
+}
+
+/** The usage lines of one command group, for `todochat <group> --help`. */
+function usageFor(group: string): string {
+  const lines = USAGE.split('\n').filter((line) => line.startsWith(`  todochat ${group} `));
+  return lines.length === 0
+    ? USAGE
+    : `Usage:\n${lines.join('\n')}\n\n${USAGE.slice(USAGE.indexOf('Environment:'))}`;
 }
 
 function printSteps(steps: readonly MigrationStep[], none: string): void {
@@ -96,13 +126,25 @@ export async function runDbCommand(args: string[], config: Config): Promise<void
 
 export async function main(argv: string[]): Promise<number> {
   const [group, ...rest] = argv;
+  if (group !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(usageFor(group));
+    return 0;
+  }
   try {
+    if (group === 'serve') {
+      await runServeCommand(rest, loadConfig());
+      return 0;
+    }
     if (group === 'db') {
       await runDbCommand(rest, loadConfig());
       return 0;
     }
     if (group === 'chat') {
       await runChatCommand(rest, loadConfig());
+      return 0;
+    }
+    if (group === 'keys') {
+      await runKeysCommand(rest, loadConfig());
       return 0;
     }
     if (group === 'mcp') {
@@ -122,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`todochat: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof AppError || error instanceof ConfigError) {
+    if (error instanceof AppError || error instanceof ConfigError || error instanceof ListenError) {
       console.error(`todochat: ${error.message}`);
       return 1;
     }
@@ -130,4 +172,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -109,6 +109,7 @@ const tags = ['conversations'];
 const openConversation = createRoute({
   method: 'post',
   path: '/api/chat/conversations',
+  operationId: 'createConversation',
   tags,
   summary: "Get the caller's active conversation, or start one",
   description:
@@ -145,6 +146,7 @@ const openConversation = createRoute({
 const listConversations = createRoute({
   method: 'get',
   path: '/api/chat/conversations',
+  operationId: 'listConversations',
   tags,
   summary: "The caller's conversations, most recently updated first",
   security: bearerSecurity,
@@ -164,6 +166,7 @@ const listConversations = createRoute({
 const getConversation = createRoute({
   method: 'get',
   path: '/api/chat/conversations/{id}',
+  operationId: 'getConversation',
   tags,
   summary: 'One conversation',
   security: bearerSecurity,
@@ -177,6 +180,7 @@ const getConversation = createRoute({
 const updateConversation = createRoute({
   method: 'patch',
   path: '/api/chat/conversations/{id}',
+  operationId: 'updateConversation',
   tags,
   summary: 'Rename, archive or unarchive a conversation',
   security: bearerSecurity,
@@ -206,6 +210,7 @@ const updateConversation = createRoute({
 const deleteConversation = createRoute({
   method: 'delete',
   path: '/api/chat/conversations/{id}',
+  operationId: 'deleteConversation',
   tags,
   summary: 'Delete a conversation and its messages',
   security: bearerSecurity,
@@ -219,6 +224,7 @@ const deleteConversation = createRoute({
 const listMessages = createRoute({
   method: 'get',
   path: '/api/chat/conversations/{id}/messages',
+  operationId: 'listMessages',
   tags,
   summary: 'Conversation history, oldest first',
   description:
@@ -242,6 +248,7 @@ const listMessages = createRoute({
 const saveMessage = createRoute({
   method: 'post',
   path: '/api/chat/conversations/{id}/messages',
+  operationId: 'addMessage',
   tags,
   summary: 'Save a message',
   description:

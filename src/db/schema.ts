@@ -80,6 +80,16 @@ export interface ChatRateCounterTable {
   count: number;
 }
 
+export interface ApiKeyTable {
+  user_id: string;
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  hint: string;
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date | null, never, Date>;
+}
+
 export interface Database {
   users: UserTable;
   tasks: TaskTable;
@@ -87,4 +97,5 @@ export interface Database {
   messages: MessageTable;
   chat_turns: ChatTurnTable;
   chat_rate_counters: ChatRateCounterTable;
+  api_keys: ApiKeyTable;
 }

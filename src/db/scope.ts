@@ -87,6 +87,7 @@ const CONSTRAINT_ISSUES: Readonly<Record<string, ValidationIssue>> = {
   messages_content_length: { field: 'content', message: 'must be at most 100000 characters' },
   messages_metadata_object: { field: 'metadata', message: 'must be a JSON object' },
   messages_metadata_size: { field: 'metadata', message: 'must be at most 65536 bytes as JSON' },
+  api_keys_name_length: { field: 'name', message: 'must be between 1 and 100 characters' },
   messages_idempotency_key_length: {
     field: 'idempotencyKey',
     message: 'must be between 1 and 200 characters',
@@ -97,6 +98,7 @@ const FOREIGN_KEY_RESOURCES: Readonly<Record<string, string>> = {
   tasks_user_id_fkey: 'user',
   conversations_user_id_fkey: 'user',
   messages_conversation_fkey: 'conversation',
+  api_keys_user_id_fkey: 'user',
 };
 
 const UNAVAILABLE_NODE_CODES = new Set([

@@ -29,6 +29,7 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   validation_failed: 'A field breaks a rule; details.issues names each',
   rate_limited: 'Too many attempts; see Retry-After',
   database_unavailable: 'The database is unavailable; see Retry-After',
+  internal_error: 'An unexpected error on our side, logged with the X-Request-Id',
 };
 
 /** OpenAPI responses for the given error codes, all in the one error shape. */
@@ -45,6 +46,40 @@ export function errorResponses(...codes: ErrorCode[]) {
     responses[status] = { description, content: { 'application/json': { schema: ErrorSchema } } };
   }
   return responses;
+}
+
+/**
+ * The app-wide middleware (body limit, media type, sign-in, the error
+ * handler) can answer any operation, so the statuses it sends are added here,
+ * where the composition root mounts it, instead of in every route file.
+ * A route's own description of a status wins.
+ */
+export function documentSharedResponses(
+  registry: AppRouter['openAPIRegistry'],
+  options: { publicPaths: ReadonlySet<string> },
+): void {
+  for (const definition of registry.definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route;
+    const codes: ErrorCode[] = ['internal_error'];
+    if (options.publicPaths.has(route.path)) {
+      route.security = [];
+    } else {
+      codes.push('unauthorized');
+    }
+    if (route.request?.body !== undefined) {
+      codes.push(
+        'malformed_request',
+        'payload_too_large',
+        'unsupported_media_type',
+        'validation_failed',
+      );
+    }
+    if (route.request?.params !== undefined || route.request?.query !== undefined) {
+      codes.push('validation_failed');
+    }
+    route.responses = { ...errorResponses(...codes), ...route.responses };
+  }
 }
 
 export function jsonBody<T extends z.ZodType>(schema: T, required = true) {

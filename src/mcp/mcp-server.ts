@@ -50,9 +50,13 @@ export function createMcpServer(options: {
         description: tool.description,
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
+        annotations: tool.annotations,
       },
       async (args: unknown) => toolResult(tool, await runTool(tool, context, args)),
     );
   }
+  // The SDK claims listChanged for any server with tools, but the tool set
+  // never changes (and a stateless server could not send the notification).
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   return server;
 }

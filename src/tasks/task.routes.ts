@@ -87,6 +87,7 @@ const tags = ['tasks'];
 const listTasks = createRoute({
   method: 'get',
   path: '/api/tasks',
+  operationId: 'listTasks',
   tags,
   summary: "The caller's tasks: by due day (no date last), then priority (high first), then number",
   security: bearerSecurity,
@@ -116,6 +117,7 @@ const listTasks = createRoute({
 const addTask = createRoute({
   method: 'post',
   path: '/api/tasks',
+  operationId: 'createTask',
   tags,
   summary: 'Add a task',
   security: bearerSecurity,
@@ -145,6 +147,7 @@ const addTask = createRoute({
 const getTask = createRoute({
   method: 'get',
   path: '/api/tasks/{id}',
+  operationId: 'getTask',
   tags,
   summary: 'One task',
   security: bearerSecurity,
@@ -158,6 +161,7 @@ const getTask = createRoute({
 const updateTask = createRoute({
   method: 'patch',
   path: '/api/tasks/{id}',
+  operationId: 'updateTask',
   tags,
   summary: 'Change, complete or reopen a task',
   security: bearerSecurity,
@@ -190,6 +194,7 @@ const updateTask = createRoute({
 const deleteTask = createRoute({
   method: 'delete',
   path: '/api/tasks/{id}',
+  operationId: 'deleteTask',
   tags,
   summary: 'Delete a task',
   security: bearerSecurity,

@@ -9,7 +9,12 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { describeDue, formatDueIso } from '../tasks/due.ts';
-import { TASK_NUMBER_MAX, type TaskService } from '../tasks/task.service.ts';
+import {
+  TASK_DESCRIPTION_MAX,
+  TASK_NUMBER_MAX,
+  TASK_TITLE_MAX,
+  type TaskService,
+} from '../tasks/task.service.ts';
 import { TASK_DUE_FILTERS, TASK_PRIORITIES, type Task, type TaskRef } from '../tasks/task.ts';
 import { toToolError, type ToolError } from './tool-error.ts';
 
@@ -21,25 +26,51 @@ export interface ToolContext {
 }
 
 const userIdArg = z
-  .string()
+  .string({ error: 'a user id (text) is expected, or leave it out' })
   .optional()
   .describe(
     'Optional. The current user is taken from the connection; if given, it must be theirs.',
   );
 
+const TASK_REF_EXPECTED =
+  'a task number is expected (e.g. 3 for "task 3"), or a task UUID; list_tasks shows the numbers';
+const NUMBER_TEXT = /^\s*#?\d+\s*$/;
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// One string option rather than one per form: a union names only the closest
+// option's failure, which for "milk" would be "Invalid GUID".
 const taskIdArg = z
-  .union([
-    z.int().positive().max(TASK_NUMBER_MAX),
-    z
-      .string()
-      .regex(/^\s*#?\d+\s*$/)
-      .transform((value) => Number(value.replace(/[#\s]/g, ''))),
-    z.guid(),
-  ])
+  .union(
+    [
+      z
+        .int({ error: TASK_REF_EXPECTED })
+        .positive({ error: TASK_REF_EXPECTED })
+        .max(TASK_NUMBER_MAX),
+      z
+        .string()
+        .refine((value) => NUMBER_TEXT.test(value) || UUID_TEXT.test(value), {
+          error: TASK_REF_EXPECTED,
+        })
+        .transform((value) =>
+          NUMBER_TEXT.test(value) ? Number(value.replace(/[#\s]/g, '')) : value,
+        ),
+    ],
+    { error: TASK_REF_EXPECTED },
+  )
   .describe('The task number the user sees (e.g. 3 for "task 3"), or the task UUID');
 
-const titleArg = z.string().describe('Short title of the task, e.g. "buy milk"');
-const descriptionArg = z.string().describe('Optional longer notes for the task');
+// The limits are the task service's own, so a schema a client reads states what the server enforces.
+const titleArg = z
+  .string({ error: 'a title (text) is expected' })
+  .min(1, { error: 'the title must not be empty' })
+  .max(TASK_TITLE_MAX, { error: `the title may be at most ${TASK_TITLE_MAX} characters` })
+  .describe(`Short title of the task, e.g. "buy milk" (at most ${TASK_TITLE_MAX} characters)`);
+const descriptionArg = z
+  .string({ error: 'a description (text) is expected' })
+  .max(TASK_DESCRIPTION_MAX, {
+    error: `the description may be at most ${TASK_DESCRIPTION_MAX} characters`,
+  })
+  .describe(`Optional longer notes for the task (at most ${TASK_DESCRIPTION_MAX} characters)`);
 const dueArg = z
   .string()
   .nullable()
@@ -76,10 +107,19 @@ const listedTask = z.object({
   ...dueResult,
 });
 
+/** What a client may assume about a tool (MCP tool annotations); none of them reaches beyond this server. */
+export interface ToolAnnotations {
+  readonly readOnlyHint: boolean;
+  readonly destructiveHint: boolean;
+  readonly idempotentHint: boolean;
+  readonly openWorldHint: false;
+}
+
 export interface TodoTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly title: string;
   readonly description: string;
+  readonly annotations: ToolAnnotations;
   readonly inputSchema: I;
   readonly outputSchema: O;
   run(context: ToolContext, input: z.output<I>): Promise<z.output<O>>;
@@ -120,6 +160,12 @@ export const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description: "Add a task to the user's todo list. Returns the new task's number.",
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: false,
+  },
   inputSchema: z.object({
     user_id: userIdArg,
     title: titleArg,
@@ -144,6 +190,12 @@ export const listTasks = defineTool({
   title: 'List tasks',
   description:
     "List the user's tasks with their numbers, soonest due first (no date last), then high priority first. Use it to find a task's number from its title.",
+  annotations: {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   inputSchema: z.object({
     user_id: userIdArg,
     status: z
@@ -187,6 +239,12 @@ export const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
   description: 'Mark a task as done, by its number (or UUID).',
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   inputSchema: z.object({ user_id: userIdArg, task_id: taskIdArg }),
   outputSchema: taskSummary,
   async run(context, input) {
@@ -199,6 +257,12 @@ export const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
   description: 'Delete a task for good, by its number (or UUID).',
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   inputSchema: z.object({ user_id: userIdArg, task_id: taskIdArg }),
   outputSchema: taskSummary,
   async run(context, input) {
@@ -211,14 +275,27 @@ export const deleteTask = defineTool({
 export const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
-  description: "Change a task's title, description, due date or priority, by its number (or UUID).",
+  description:
+    "Change a task's title, description, due date or priority, or reopen a done task (completed: false), by its number (or UUID).",
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   inputSchema: z.object({
     user_id: userIdArg,
     task_id: taskIdArg,
-    title: titleArg.optional().describe('The new title'),
-    description: descriptionArg.optional().describe('The new description'),
+    title: titleArg.optional().describe(`The new title (at most ${TASK_TITLE_MAX} characters)`),
+    description: descriptionArg
+      .optional()
+      .describe(`The new description (at most ${TASK_DESCRIPTION_MAX} characters)`),
     due: dueArg.optional().describe('The new due date, e.g. "friday 9am"; null removes it'),
     priority: priorityArg.optional().describe('The new priority'),
+    completed: z
+      .boolean({ error: 'completed must be true or false' })
+      .optional()
+      .describe('false reopens a done task; true marks it done'),
   }),
   outputSchema: taskSummary,
   async run(context, input) {
@@ -226,17 +303,22 @@ export const updateTask = defineTool({
       input.title === undefined &&
       input.description === undefined &&
       input.due === undefined &&
-      input.priority === undefined
+      input.priority === undefined &&
+      input.completed === undefined
     ) {
       // Validates the reference first, so a wrong number says so.
       await existing(context, input.task_id);
-      throw ValidationError.field('title', 'give a new title, description, due or priority');
+      throw ValidationError.field(
+        'title',
+        'give a new title, description, due, priority or completed',
+      );
     }
     const task = await context.tasks.updateTask(context.userId, input.task_id, {
       title: input.title,
       description: input.description,
       due: input.due,
       priority: input.priority,
+      completed: input.completed,
     });
     return summary(context, task, 'updated');
   },

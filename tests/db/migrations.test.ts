@@ -14,6 +14,7 @@ import { openStore } from '../../src/store.ts';
 import { testEngines } from '../support/databases.ts';
 
 const ALL_TABLES = [
+  'api_keys',
   'chat_rate_counters',
   'chat_turns',
   'conversations',
@@ -35,6 +36,8 @@ async function functions(db: Kysely<Database>): Promise<string[]> {
     where n.nspname = 'public' and proname like 'todochat_%' order by 1`.execute(db);
   return result.rows.map((row) => row.name);
 }
+
+const names = Object.keys(migrations);
 
 for (const engine of testEngines()) {
   describe(`migrations [${engine.name}]`, () => {

@@ -30,6 +30,9 @@ const ROUTES = [
   'get /api/export',
   'post /api/import',
   'get /api/chat/conversations/{id}/export.md',
+  'post /api/me/api-keys',
+  'get /api/me/api-keys',
+  'delete /api/me/api-keys/{id}',
 ];
 
 describeStore('OpenAPI document', (ctx) => {
@@ -64,8 +67,13 @@ describeStore('OpenAPI document', (ctx) => {
     assert.deepEqual(document.components.securitySchemes.bearerAuth, {
       type: 'http',
       scheme: 'bearer',
-      bearerFormat: 'JWT',
+      description: (document.components.securitySchemes.bearerAuth as { description: string })
+        .description,
     });
+    assert.match(
+      (document.components.securitySchemes.bearerAuth as { description: string }).description,
+      /API key/,
+    );
     const save = document.paths['/api/chat/conversations/{id}/messages']?.post;
     assert.ok(save !== undefined);
     assert.deepEqual(save.security, [{ bearerAuth: [] }]);
