@@ -8,6 +8,7 @@ export type Conversation = components['schemas']['Conversation'];
 export type Message = components['schemas']['Message'];
 export type History = components['schemas']['History'];
 export type Task = components['schemas']['Task'];
+export type TaskChanges = components['schemas']['TaskChanges'];
 export type User = components['schemas']['User'];
 export type ConversationStatus = Conversation['status'];
 

@@ -169,7 +169,10 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
           aria-labelledby="tasks-title"
           inert={drawerOpen && drawer !== 'tasks'}
         >
-          <TasksPanel tasks={tasks} />
+          <TasksPanel
+            tasks={tasks}
+            timeZone={me?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}
+          />
         </aside>
       </div>
       {drawerOpen && (

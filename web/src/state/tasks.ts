@@ -2,7 +2,7 @@
 // with the reason, when the server refuses; a delete waits a few seconds
 // for Undo before it is sent.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, call, type Task } from '../api/client.ts';
+import { ApiError, api, call, type Task, type TaskChanges } from '../api/client.ts';
 
 export const UNDO_SECONDS = 5;
 
@@ -18,8 +18,11 @@ export interface Tasks {
   problem: string | null;
   pendingDelete: PendingDelete | null;
   refresh: () => Promise<void>;
-  add: (title: string) => Promise<boolean>;
+  add: (title: string, extra?: { due?: string; priority?: Task['priority'] }) => Promise<boolean>;
   setCompleted: (task: Task, completed: boolean) => Promise<void>;
+  /** A date-only due (YYYY-MM-DD), or null to clear it. */
+  setDue: (task: Task, day: string | null) => Promise<void>;
+  setPriority: (task: Task, priority: Task['priority']) => Promise<void>;
   remove: (task: Task) => void;
   dismissProblem: () => void;
 }
@@ -63,9 +66,9 @@ export function useTasks(onSignedOut: (error: unknown) => void): Tasks {
   }, [refresh]);
 
   const add = useCallback(
-    async (title: string) => {
+    async (title: string, extra: { due?: string; priority?: Task['priority'] } = {}) => {
       try {
-        const task = await call(api.POST('/api/tasks', { body: { title } }));
+        const task = await call(api.POST('/api/tasks', { body: { title, ...extra } }));
         setItems((previous) => [...previous, task]);
         setProblem(null);
         return true;
@@ -99,6 +102,40 @@ export function useTasks(onSignedOut: (error: unknown) => void): Tasks {
       }
     },
     [fail],
+  );
+
+  // Like a tick: shown at once, the server's answer replaces it, a refusal puts the task back.
+  const change = useCallback(
+    async (task: Task, shown: Partial<Task>, body: TaskChanges, what: string) => {
+      const put = (value: Task) => {
+        setItems((previous) => previous.map((item) => (item.id === task.id ? value : item)));
+      };
+      put({ ...task, ...shown });
+      try {
+        put(await call(api.PATCH('/api/tasks/{id}', { params: { path: { id: task.id } }, body })));
+      } catch (error) {
+        put(task);
+        fail(`Could not ${what} of task ${task.number}; it is back as it was`, error);
+      }
+    },
+    [fail],
+  );
+
+  const setDue = useCallback(
+    (task: Task, day: string | null) =>
+      change(
+        task,
+        { due_date: day, due_at: null },
+        { due: day },
+        day === null ? 'clear the due date' : 'change the due date',
+      ),
+    [change],
+  );
+
+  const setPriority = useCallback(
+    (task: Task, priority: Task['priority']) =>
+      change(task, { priority }, { priority }, 'change the priority'),
+    [change],
   );
 
   const remove = useCallback(
@@ -143,6 +180,8 @@ export function useTasks(onSignedOut: (error: unknown) => void): Tasks {
     refresh,
     add,
     setCompleted,
+    setDue,
+    setPriority,
     remove,
     dismissProblem: () => {
       setProblem(null);
