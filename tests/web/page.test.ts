@@ -357,7 +357,7 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     await completed.getByRole('checkbox', { name: /buy milk/ }).waitFor();
     assert.deepEqual(
       await panel
-        .getByRole('list', { name: 'Pending tasks' })
+        .getByRole('list', { name: 'No date tasks' })
         .getByRole('checkbox')
         .evaluateAll((boxes) => boxes.length),
       2,
