@@ -10,6 +10,7 @@ export type History = components['schemas']['History'];
 export type Task = components['schemas']['Task'];
 export type TaskChanges = components['schemas']['TaskChanges'];
 export type User = components['schemas']['User'];
+export type ApiKey = components['schemas']['ApiKey'];
 export type ConversationStatus = Conversation['status'];
 
 /** A failure already phrased for a person; `signedOut` means sign in again. */

@@ -9,6 +9,7 @@ interface Props {
   openDrawer: Drawer | null;
   onToggleDrawer: (drawer: Drawer) => void;
   onToggleTheme: () => void;
+  onSettings: () => void;
   onSignOut: () => void;
 }
 
@@ -18,6 +19,7 @@ export function TopBar({
   openDrawer,
   onToggleDrawer,
   onToggleTheme,
+  onSettings,
   onSignOut,
 }: Props) {
   return (
@@ -57,6 +59,9 @@ export function TopBar({
         }}
       >
         <span aria-hidden="true">✓</span>
+      </button>
+      <button type="button" className="secondary" onClick={onSettings}>
+        Settings
       </button>
       <button type="button" className="secondary" onClick={onSignOut}>
         Sign out

@@ -12,6 +12,7 @@ import { useTasks } from '../state/tasks.ts';
 import { useTheme } from '../state/theme.ts';
 import { touchesTasks } from '../lib/tool-parts.ts';
 import { ConversationView } from './ConversationView.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { TasksPanel } from './TasksPanel.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -29,6 +30,7 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
 
   const [me, setMe] = useState<User | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [theme, toggleTheme] = useTheme();
   const [drawer, setDrawer] = useDrawer();
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -111,6 +113,9 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
             setDrawer(drawer === which ? null : which);
           }}
           onToggleTheme={toggleTheme}
+          onSettings={() => {
+            setSettingsOpen(true);
+          }}
           onSignOut={() => {
             onSignOut();
           }}
@@ -175,6 +180,24 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
           />
         </aside>
       </div>
+      {settingsOpen && me !== null && (
+        <SettingsDialog
+          me={me}
+          conversationId={currentId}
+          onSaved={(changed) => {
+            setMe(changed);
+            // Overdue and today move with the zone.
+            void tasks.refresh();
+          }}
+          onDeleted={() => {
+            onSignOut('Your account has been deleted.');
+          }}
+          onClose={() => {
+            setSettingsOpen(false);
+          }}
+          onSignedOut={handleError}
+        />
+      )}
       {drawerOpen && (
         <div
           className="backdrop"
