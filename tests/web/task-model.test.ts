@@ -37,12 +37,18 @@ describe('due dates and priorities in the task panel', { skip: skipWithoutBrowse
     const panel = page.getByRole('complementary', { name: 'Tasks' });
     const group = (name: string) => panel.getByRole('list', { name: `${name} tasks` });
 
-    await group('Overdue').getByRole('checkbox', { name: /pay rent/ }).waitFor();
-    await group('No date').getByRole('checkbox', { name: /buy milk/ }).waitFor();
+    await group('Overdue')
+      .getByRole('checkbox', { name: /pay rent/ })
+      .waitFor();
+    await group('No date')
+      .getByRole('checkbox', { name: /buy milk/ })
+      .waitFor();
 
     const milkDue = panel.getByRole('textbox', { name: 'Due date for task 2: buy milk' });
     await milkDue.fill(day(0));
-    await group('Today').getByRole('checkbox', { name: /buy milk/ }).waitFor();
+    await group('Today')
+      .getByRole('checkbox', { name: /buy milk/ })
+      .waitFor();
     await group('Today').getByText('Due Today').waitFor();
     assert.equal(
       (await harness.api<{ due_date: string }>('GET', '/api/tasks/2', account.token)).due_date,
@@ -50,10 +56,14 @@ describe('due dates and priorities in the task panel', { skip: skipWithoutBrowse
     );
 
     await milkDue.fill(day(9));
-    await group('Upcoming').getByRole('checkbox', { name: /buy milk/ }).waitFor();
+    await group('Upcoming')
+      .getByRole('checkbox', { name: /buy milk/ })
+      .waitFor();
 
     await panel.getByRole('button', { name: 'Clear due date for task 2: buy milk' }).click();
-    await group('No date').getByRole('checkbox', { name: /buy milk/ }).waitFor();
+    await group('No date')
+      .getByRole('checkbox', { name: /buy milk/ })
+      .waitFor();
     assert.equal(
       (await harness.api<{ due_date: string | null }>('GET', '/api/tasks/2', account.token))
         .due_date,
@@ -74,7 +84,9 @@ describe('due dates and priorities in the task panel', { skip: skipWithoutBrowse
     await panel.getByRole('textbox', { name: 'New task due date' }).fill(day(0));
     await panel.getByRole('combobox', { name: 'New task priority' }).selectOption('low');
     await panel.getByRole('button', { name: 'Add' }).click();
-    await group('Today').getByRole('checkbox', { name: /call Ada/ }).waitFor();
+    await group('Today')
+      .getByRole('checkbox', { name: /call Ada/ })
+      .waitFor();
     await group('Today').getByText('Low priority').waitFor();
 
     await assertAccessible(page, 'task panel with due dates');

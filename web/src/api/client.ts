@@ -11,6 +11,7 @@ export type Task = components['schemas']['Task'];
 export type TaskChanges = components['schemas']['TaskChanges'];
 export type User = components['schemas']['User'];
 export type ApiKey = components['schemas']['ApiKey'];
+export type SearchHit = components['schemas']['SearchHit'];
 export type ConversationStatus = Conversation['status'];
 
 /** A failure already phrased for a person; `signedOut` means sign in again. */

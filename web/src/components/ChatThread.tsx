@@ -19,9 +19,12 @@ interface Props {
   inputRef: RefObject<HTMLTextAreaElement | null>;
   onTurnDone: (reply: UIMessage) => void;
   onSignedOut: (error: unknown) => void;
+  /** A message to open at and highlight briefly (a search hit). */
+  focusSeq?: number | undefined;
 }
 
 const NEAR_BOTTOM = 80;
+const HIGHLIGHT_MS = 2500;
 
 interface StreamMetadata {
   user_message_id?: string;
@@ -34,6 +37,7 @@ export function ChatThread({
   inputRef,
   onTurnDone,
   onSignedOut,
+  focusSeq,
 }: Props) {
   const transport = useMemo(
     () =>
@@ -153,6 +157,22 @@ export function ChatThread({
       element.scrollTop = element.scrollHeight;
     }
   }, [messages, status, atBottom]);
+
+  // After the effect above has put the thread at its bottom: once, on opening at a hit.
+  useLayoutEffect(() => {
+    if (focusSeq === undefined) return;
+    const hit = scroller.current?.querySelector<HTMLElement>(`[data-seq="${focusSeq}"]`);
+    if (hit === null || hit === undefined) return;
+    setAtBottom(false);
+    hit.scrollIntoView({ block: 'center' });
+    hit.classList.add('hit');
+    const timer = setTimeout(() => {
+      hit.classList.remove('hit');
+    }, HIGHLIGHT_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [focusSeq]);
 
   const fetchOlder = useCallback(async () => {
     if (olderCursor === null || loadingOlder) return;

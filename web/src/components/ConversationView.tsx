@@ -9,14 +9,16 @@ import { ChatThread } from './ChatThread.tsx';
 
 interface Props {
   id: string;
+  /** The message to open at (a search hit). */
+  seq?: number | undefined;
   userId: string;
   inputRef: RefObject<HTMLTextAreaElement | null>;
   onTurnDone: (reply: UIMessage) => void;
   onSignedOut: (error: unknown) => void;
 }
 
-export function ConversationView({ id, userId, inputRef, onTurnDone, onSignedOut }: Props) {
-  const result = use(loadHistory(id));
+export function ConversationView({ id, seq, userId, inputRef, onTurnDone, onSignedOut }: Props) {
+  const result = use(loadHistory(id, seq));
   const failed = useFailedMessages(userId);
   // Once left, a conversation is fetched afresh next time it opens.
   useEffect(
@@ -59,8 +61,9 @@ export function ConversationView({ id, userId, inputRef, onTurnDone, onSignedOut
   }
   return (
     <ChatThread
-      key={id}
+      key={`${id}@${seq ?? ''}`}
       conversationId={id}
+      focusSeq={seq}
       history={result.history}
       failed={failed}
       inputRef={inputRef}

@@ -25,6 +25,7 @@ export const MessageItem = memo(function MessageItem({
   const activities = mine ? [] : toolActivities(message);
   return (
     <li
+      data-seq={(message.metadata as { seq?: number } | undefined)?.seq}
       className={`message ${mine ? 'user' : 'assistant'}${failure === undefined ? '' : ' failed'}`}
     >
       <p className="author">{mine ? 'You' : 'Assistant'}</p>

@@ -5,18 +5,29 @@ import type { Conversation } from '../api/client.ts';
 import type { Conversations } from '../state/conversations.ts';
 import { groupByDay } from '../lib/groups.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { MessageSearch } from './MessageSearch.tsx';
 import { ConversationItem, conversationLabel } from './ConversationItem.tsx';
 
 interface Props {
   conversations: Conversations;
   currentId: string | null;
   onOpen: (id: string) => void;
+  /** Opens an address: a search hit's conversation at its message. */
+  onOpenPath: (path: string) => void;
   onNew: () => void;
   onDeleted: (id: string) => void;
   onError: (error: unknown) => void;
 }
 
-export function Sidebar({ conversations, currentId, onOpen, onNew, onDeleted, onError }: Props) {
+export function Sidebar({
+  conversations,
+  currentId,
+  onOpen,
+  onOpenPath,
+  onNew,
+  onDeleted,
+  onError,
+}: Props) {
   const [query, setQuery] = useState('');
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const { status, items, hasMore, loadMore } = conversations;
@@ -50,6 +61,7 @@ export function Sidebar({ conversations, currentId, onOpen, onNew, onDeleted, on
           }}
         />
       </div>
+      <MessageSearch onOpen={onOpenPath} onError={onError} />
       <div className="views" role="group" aria-label="Which conversations">
         <button
           type="button"

@@ -25,8 +25,9 @@ interface Props {
 
 export function Workspace({ route, navigate, onSignOut }: Props) {
   const currentId = route.name === 'conversation' ? route.id : null;
+  const currentSeq = route.name === 'conversation' ? route.seq : undefined;
   // Started during the first render, alongside /api/me: one round trip to the thread.
-  if (currentId !== null) void loadHistory(currentId);
+  if (currentId !== null) void loadHistory(currentId, currentSeq);
 
   const [me, setMe] = useState<User | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -146,6 +147,10 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
             conversations={conversations}
             currentId={currentId}
             onOpen={open}
+            onOpenPath={(path) => {
+              setDrawer(null);
+              navigate(path);
+            }}
             onNew={startNew}
             onDeleted={(id) => {
               if (id === currentId) navigate('/', { replace: true });
@@ -160,6 +165,7 @@ export function Workspace({ route, navigate, onSignOut }: Props) {
             <Suspense fallback={<p className="column loading">Loading…</p>}>
               <ConversationView
                 id={currentId}
+                seq={currentSeq}
                 userId={me.id}
                 inputRef={inputRef}
                 onTurnDone={onTurnDone}

@@ -26,7 +26,7 @@ export function toUIMessage(message: Message): UIMessage {
   return {
     id: message.id,
     role: message.role,
-    metadata: { saved: true, created_at: message.created_at },
+    metadata: { saved: true, created_at: message.created_at, seq: message.seq },
     parts: [...toolParts, { type: 'text', text: message.content }],
   };
 }

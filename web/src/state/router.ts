@@ -2,24 +2,29 @@
 // History API keeps Back/Forward and reloads on the conversation in view.
 import { useCallback, useEffect, useState } from 'react';
 
-export type Route = { name: 'home' } | { name: 'conversation'; id: string };
+// `seq` opens the conversation at that message (a search hit): `/c/<id>?seq=12`.
+export type Route = { name: 'home' } | { name: 'conversation'; id: string; seq?: number };
 
-export function parseRoute(pathname: string): Route {
+export function parseRoute(path: string): Route {
+  const [pathname = '', search = ''] = path.split('?');
   const match = /^\/c\/([^/]+)\/?$/.exec(pathname);
-  return match?.[1] === undefined
-    ? { name: 'home' }
-    : { name: 'conversation', id: decodeURIComponent(match[1]) };
+  if (match?.[1] === undefined) return { name: 'home' };
+  const id = decodeURIComponent(match[1]);
+  const seq = Number(new URLSearchParams(search).get('seq') ?? 'NaN');
+  return Number.isSafeInteger(seq) && seq > 0
+    ? { name: 'conversation', id, seq }
+    : { name: 'conversation', id };
 }
 
-export function conversationPath(id: string): string {
-  return `/c/${encodeURIComponent(id)}`;
+export function conversationPath(id: string, seq?: number): string {
+  return `/c/${encodeURIComponent(id)}${seq === undefined ? '' : `?seq=${seq}`}`;
 }
 
 export function useRoute(): [Route, (path: string, options?: { replace?: boolean }) => void] {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  const [route, setRoute] = useState(() => parseRoute(location.pathname + location.search));
   useEffect(() => {
     const onPop = () => {
-      setRoute(parseRoute(location.pathname));
+      setRoute(parseRoute(location.pathname + location.search));
     };
     addEventListener('popstate', onPop);
     return () => {
@@ -27,7 +32,7 @@ export function useRoute(): [Route, (path: string, options?: { replace?: boolean
     };
   }, []);
   const navigate = useCallback((path: string, options: { replace?: boolean } = {}) => {
-    if (path !== location.pathname) {
+    if (path !== location.pathname + location.search) {
       if (options.replace === true) history.replaceState(null, '', path);
       else history.pushState(null, '', path);
     }
