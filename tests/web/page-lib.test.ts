@@ -9,7 +9,8 @@ import { USER_MESSAGE_MAX as SERVER_MAX } from '../../src/conversations/conversa
 import { groupByDay, groupOf } from '../../web/src/lib/groups.ts';
 import { USER_MESSAGE_MAX, characters, plural } from '../../web/src/lib/text.ts';
 import { describeToolCall, toolActivities, touchesTasks } from '../../web/src/lib/tool-parts.ts';
-import { parseRoute } from '../../web/src/state/router.ts';
+import { conversationPath, parseRoute } from '../../web/src/state/router.ts';
+import { dayIn, dueGroup, dueLabel, groupByDue } from '../../web/src/lib/due.ts';
 
 describe('sidebar day groups', () => {
   const now = new Date(2026, 2, 30, 9, 0); // the day after Europe's clocks go forward
@@ -123,12 +124,63 @@ describe('text rules', () => {
   });
 });
 
+describe('due groups and badges', () => {
+  // 23:30 UTC on Dec 1 is already Dec 2 in Auckland and still Dec 1 in New York.
+  const now = new Date('2026-12-01T23:30:00Z');
+
+  it('reads today in the given zone', () => {
+    assert.equal(dayIn('Pacific/Auckland', now), '2026-12-02');
+    assert.equal(dayIn('America/New_York', now), '2026-12-01');
+  });
+
+  it('groups by the day, and by the time when one was given', () => {
+    const today = '2026-12-02';
+    const task = (due_date: string | null, due_at: string | null = null) => ({ due_date, due_at });
+    assert.equal(dueGroup(task('2026-12-01'), today, now), 'Overdue');
+    assert.equal(dueGroup(task('2026-12-02'), today, now), 'Today');
+    assert.equal(dueGroup(task('2026-12-02', '2026-12-01T22:00:00Z'), today, now), 'Overdue');
+    assert.equal(dueGroup(task('2026-12-02', '2026-12-02T01:00:00Z'), today, now), 'Today');
+    assert.equal(dueGroup(task('2026-12-03'), today, now), 'Upcoming');
+    assert.equal(dueGroup(task(null), today, now), 'No date');
+    assert.deepEqual(
+      groupByDue([task(null), task('2026-12-09'), task('2026-11-30')], today, now).map(
+        (section) => section.group,
+      ),
+      ['Overdue', 'Upcoming', 'No date'],
+    );
+  });
+
+  it('says the day in words near today, and the time in the zone', () => {
+    const today = '2026-12-02';
+    const zone = 'Pacific/Auckland';
+    assert.equal(dueLabel({ due_date: '2026-12-02', due_at: null }, today, zone), 'Today');
+    assert.equal(dueLabel({ due_date: '2026-12-03', due_at: null }, today, zone), 'Tomorrow');
+    assert.equal(dueLabel({ due_date: '2026-12-01', due_at: null }, today, zone), 'Yesterday');
+    assert.equal(dueLabel({ due_date: '2026-12-04', due_at: null }, today, zone), 'Fri, Dec 4');
+    assert.equal(
+      dueLabel({ due_date: '2027-01-04', due_at: null }, today, zone),
+      'Mon, Jan 4, 2027',
+    );
+    assert.equal(
+      dueLabel({ due_date: '2026-12-03', due_at: '2026-12-03T04:00:00Z' }, today, zone),
+      'Tomorrow 5:00 PM',
+    );
+  });
+});
+
 describe('page addresses', () => {
   it('reads a conversation id from /c/<id> and anything else as home', () => {
     assert.deepEqual(parseRoute('/c/abc'), { name: 'conversation', id: 'abc' });
     assert.deepEqual(parseRoute('/c/abc/'), { name: 'conversation', id: 'abc' });
     assert.deepEqual(parseRoute('/'), { name: 'home' });
     assert.deepEqual(parseRoute('/c/'), { name: 'home' });
+  });
+
+  it("reads a search hit's message number, and ignores one that is not a number", () => {
+    assert.deepEqual(parseRoute('/c/abc?seq=12'), { name: 'conversation', id: 'abc', seq: 12 });
+    assert.deepEqual(parseRoute('/c/abc?seq=x'), { name: 'conversation', id: 'abc' });
+    assert.deepEqual(parseRoute('/c/abc?seq=0'), { name: 'conversation', id: 'abc' });
+    assert.equal(conversationPath('abc', 12), '/c/abc?seq=12');
   });
 });
 

@@ -340,7 +340,7 @@ describe('the chat page', { skip: skipWithoutBrowser }, () => {
     const panel = page.getByRole('complementary', { name: 'Tasks' });
     const longTitle = `read https://example.com/${'a'.repeat(150)}`;
     for (const title of ['buy milk', 'call Ada', longTitle]) {
-      await panel.getByLabel('New task').fill(title);
+      await panel.getByLabel('New task', { exact: true }).fill(title);
       await panel.getByRole('button', { name: 'Add' }).click();
       await panel.getByRole('checkbox', { name: new RegExp(title.slice(0, 20)) }).waitFor();
     }

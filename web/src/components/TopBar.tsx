@@ -1,5 +1,5 @@
 // The bar across the top: drawer buttons on a phone, the theme toggle, who
-// is signed in, and Sign out.
+// is signed in, settings, and Sign out.
 import type { Drawer } from '../state/drawer.ts';
 import type { Theme } from '../state/theme.ts';
 
@@ -60,8 +60,8 @@ export function TopBar({
       >
         <span aria-hidden="true">✓</span>
       </button>
-      <button type="button" className="secondary" onClick={onSettings}>
-        Settings
+      <button type="button" className="icon" aria-label="Settings" onClick={onSettings}>
+        <span aria-hidden="true">⚙</span>
       </button>
       <button type="button" className="secondary" onClick={onSignOut}>
         Sign out
