@@ -1,6 +1,7 @@
 // Due dates and priorities in the task panel, in Chromium against the real
 // server: grouped Overdue / Today / Upcoming / No date in the user's zone,
-// set, changed and cleared from the picker, priority from the menu.
+// set, changed and cleared from the picker, priority from the menu, both
+// rolled back when the server refuses.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -78,6 +79,29 @@ describe('due dates and priorities in the task panel', { skip: skipWithoutBrowse
       (await harness.api<{ priority: string }>('GET', '/api/tasks/1', account.token)).priority,
       'high',
     );
+
+    // Refused (the server unreachable): the date and the priority go back as they were.
+    await page.route('**/api/tasks/*', (route) =>
+      route.request().method() === 'PATCH' ? route.abort() : route.continue(),
+    );
+    const milkPriority = panel.getByRole('combobox', { name: 'Priority for task 2: buy milk' });
+    await milkPriority.selectOption('low');
+    await panel
+      .getByRole('alert')
+      .filter({ hasText: 'Could not change the priority of task 2' })
+      .waitFor();
+    assert.equal(await milkPriority.inputValue(), 'normal');
+    await milkDue.fill(day(1));
+    await panel
+      .getByRole('alert')
+      .filter({ hasText: 'Could not change the due date of task 2' })
+      .waitFor();
+    assert.equal(await milkDue.inputValue(), '');
+    await group('No date')
+      .getByRole('checkbox', { name: /buy milk/ })
+      .waitFor();
+    await page.unroute('**/api/tasks/*');
+    await panel.getByRole('button', { name: 'Dismiss' }).click();
 
     // The add field takes a due date and a priority too.
     await panel.getByRole('textbox', { name: 'New task', exact: true }).fill('call Ada');
