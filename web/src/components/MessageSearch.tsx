@@ -51,7 +51,7 @@ export function MessageSearch({ onOpen, onError }: Props) {
         <input
           id="message-search"
           type="search"
-          placeholder="Search messages and tasks"
+          placeholder="Search messages, tasks"
           maxLength={200}
           value={query}
           onChange={(event) => {
