@@ -63,13 +63,15 @@ export function TaskItem({ task, today, timeZone, onToggle, onDue, onPriority, o
         )}
         {task.priority === 'low' && <span className="priority low">Low priority</span>}
         <input
+          // Left to itself while typed in, and renewed whenever the saved (or rolled back) day changes.
+          key={task.due_date ?? 'none'}
           type="date"
           className="due-input"
           aria-label={`Due date for ${name}`}
-          value={task.due_date ?? ''}
+          defaultValue={task.due_date ?? ''}
           onChange={(event) => {
-            // An emptied picker is a clear; a half-typed date is "" too, so only a whole one is sent.
-            onDue(event.target.value === '' ? null : event.target.value);
+            // A half-typed date reads as "" too, so only a whole one is sent; Clear clears.
+            if (event.target.value !== '') onDue(event.target.value);
           }}
         />
         {task.due_date !== null && (
