@@ -37,8 +37,6 @@ async function functions(db: Kysely<Database>): Promise<string[]> {
   return result.rows.map((row) => row.name);
 }
 
-const names = Object.keys(migrations);
-
 for (const engine of testEngines()) {
   describe(`migrations [${engine.name}]`, () => {
     it('walks latest, zero, latest again, leaving nothing behind at zero', async () => {
