@@ -169,6 +169,7 @@ const chatStream = createRoute({
 const stopTurns = createRoute({
   method: 'post',
   path: '/api/chat/conversations/{id}/stop',
+  operationId: 'stopChatReply',
   tags: ['chat'],
   summary: 'Stop the replies being written in a conversation',
   description:

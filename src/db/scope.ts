@@ -59,6 +59,17 @@ export async function requiringUser(userId: string, work: () => Promise<void>): 
   return pending.checked;
 }
 
+/**
+ * Tells the request running inside `requiringUser()` that its user was seen
+ * to exist by a query that did not switch to the user (an auth-role read or
+ * delete of the row), so no check is owed afterwards. Deleting one's own
+ * account must not end in "this account no longer exists".
+ */
+export function confirmUserExists(userId: string): void {
+  const pending = pendingUserCheck.getStore();
+  if (pending?.userId === userId) pending.checked = true;
+}
+
 function scopeFor(userId: string): Scope {
   const pending = pendingUserCheck.getStore();
   if (pending === undefined || pending.checked || pending.userId !== userId) {

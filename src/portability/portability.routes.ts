@@ -39,6 +39,7 @@ const ExportDocumentSchema = z
 const exportAccount = createRoute({
   method: 'get',
   path: '/api/export',
+  operationId: 'exportAccount',
   tags,
   summary: "All the caller's data as one JSON document, streamed",
   security: bearerSecurity,
@@ -51,6 +52,7 @@ const exportAccount = createRoute({
 const importAccount = createRoute({
   method: 'post',
   path: '/api/import',
+  operationId: 'importAccount',
   tags,
   summary: "Load an export document into the caller's empty account",
   description:
@@ -83,6 +85,7 @@ const importAccount = createRoute({
 const exportConversation = createRoute({
   method: 'get',
   path: '/api/chat/conversations/{id}/export.md',
+  operationId: 'exportConversationMarkdown',
   tags,
   summary: 'A conversation as Markdown, streamed',
   security: bearerSecurity,

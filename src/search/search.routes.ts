@@ -48,6 +48,7 @@ function toHitJson(hit: SearchHit): z.infer<typeof SearchHitSchema> {
 const search = createRoute({
   method: 'get',
   path: '/api/search',
+  operationId: 'search',
   tags: ['search'],
   summary: "Search the caller's messages and tasks, best match first",
   security: bearerSecurity,

@@ -17,6 +17,7 @@ const tags = ['accounts'];
 const updateMe = createRoute({
   method: 'patch',
   path: '/api/me',
+  operationId: 'updateCurrentUser',
   tags,
   summary: 'Set the time zone "today" is read in',
   security: bearerSecurity,
@@ -46,6 +47,7 @@ const updateMe = createRoute({
 const deleteMe = createRoute({
   method: 'delete',
   path: '/api/me',
+  operationId: 'deleteCurrentUser',
   tags,
   summary: 'Delete the account and everything in it',
   description: `Confirmed by the account's password. An account that signs in elsewhere has none: it is confirmed by a token issued in the last ${FRESH_SIGN_IN_SECONDS / 60} minutes.`,

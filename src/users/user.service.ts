@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
-import { asAuth, asUser } from '../db/scope.ts';
+import { asAuth, asUser, confirmUserExists } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
 import { calendarDate, canonicalTimeZone } from '../tasks/due.ts';
 import { findTimedDues, updateDueDates } from '../tasks/task.repository.ts';
@@ -115,7 +115,9 @@ export class UserService {
 
   async getUser(userId: string): Promise<User | null> {
     const valid = parse(id, userId, 'userId');
-    return asAuth(this.#db, (trx) => users.findUserById(trx, valid));
+    const user = await asAuth(this.#db, (trx) => users.findUserById(trx, valid));
+    if (user !== null) confirmUserExists(valid);
+    return user;
   }
 
   async findUserByEmail(address: string): Promise<User | null> {
@@ -191,5 +193,6 @@ export class UserService {
       }
     }
     if (!(await this.deleteUser(user))) throw new NotFoundError('user');
+    confirmUserExists(user);
   }
 }

@@ -23,6 +23,7 @@ const DISTRIBUTION: Readonly<Record<string, string>> = {
   messages: 'user_id',
   chat_turns: 'user_id',
   chat_rate_counters: 'user_id',
+  api_keys: 'user_id',
   // Looked up by what the caller presents, before any user is known.
   login_failures: 'key_hash',
   identities: 'subject',
@@ -212,7 +213,14 @@ for (const engine of testEngines()) {
       assert.equal(turn.status, 200);
       current.method = '(outside a service)';
 
+      await store.users.setTimeZone(ada.id, 'Europe/Paris');
+      await store.tasks.getTimeZone(ada.id);
       await store.users.deleteUser(outside.id);
+      const leaving = await store.users.createUser({
+        email: uniqueEmail('leaving'),
+        password: PASSWORD,
+      });
+      await store.users.deleteAccount(leaving.id, { password: PASSWORD });
       await store.users.deleteUser(ada.id);
 
       const expected = [

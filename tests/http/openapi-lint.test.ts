@@ -79,7 +79,7 @@ describe('OpenAPI document under Redocly', () => {
     for (const id of ids)
       assert.match(
         id,
-        /^(?:get|list|create|add|update|delete|revoke|send|stream|register|login)[A-Za-z]*$/,
+        /^(?:get|list|create|add|update|delete|revoke|send|stream|stop|search|export|import|register|login)[A-Za-z]*$/,
       );
     assert.equal(new Set(ids).size, ids.length);
   });
