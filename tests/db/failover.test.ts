@@ -165,6 +165,11 @@ if (unavailable !== undefined) {
         const before = acks.length;
         const crashedAt = Date.now();
         primary.stop('immediate');
+        // The stop above blocks this process (the server and the writers with
+        // it); let the writers meet the dead primary before the promotion.
+        await until('503s while no primary answers', 20_000, () =>
+          Promise.resolve(unavailableReplies.length > 0),
+        );
         standby.promote();
         const promotedAt = Date.now();
         await until('appends on the new primary', 45_000, () =>
