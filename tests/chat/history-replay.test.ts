@@ -4,11 +4,10 @@
 // OpenAI-compatible server receives.
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { SYSTEM_PROMPT } from '../../src/chat/chat.service.ts';
 import { NO_REPLY_NOTE } from '../../src/chat/history.ts';
 import { describeStore } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
+import { modelFor, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { createTestApp, json, signUp } from '../support/http.ts';
 
 describeStore('history given to a model', (ctx) => {
@@ -27,12 +26,7 @@ describeStore('history given to a model', (ctx) => {
       { text: 'Hello again.' },
     ]);
     servers.push(fake);
-    const model = createChatModel({
-      provider: 'openai-compatible',
-      baseUrl: fake.baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-    });
+    const model = modelFor(fake);
     const { app } = createTestApp(ctx.store, { model, chatSettings: { maxRetries: 0 } });
     const user = await signUp(app);
     const say = (message: string) => user.client.post('/api/chat', { message });

@@ -3,10 +3,9 @@
 // statements one turn costs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { countTurnStatements } from '../../src/chat/turn-statements.ts';
 import { describeStore, testEngines, type TestDatabase } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
+import { modelFor, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { Client, createTestApp, json, signUp } from '../support/http.ts';
 import { sendUIMessages, uiTransport, userMessage } from '../support/ui-chat.ts';
 
@@ -33,12 +32,7 @@ describeStore('chat limits and titles', (ctx) => {
     servers.push(fake);
     return {
       fake,
-      model: createChatModel({
-        provider: 'openai-compatible',
-        baseUrl: fake.baseUrl,
-        apiKey: 'test-key',
-        model: 'fake-model',
-      }),
+      model: modelFor(fake),
     };
   }
 

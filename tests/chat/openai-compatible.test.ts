@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { describeStore } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedReply } from '../support/fake-openai.ts';
+import {
+  modelFor,
+  startFakeOpenAI,
+  type FakeOpenAI,
+  type ScriptedReply,
+} from '../support/fake-openai.ts';
 import { Client, createTestApp, json, signUp } from '../support/http.ts';
 
 describeStore('chat with an OpenAI-compatible model', (ctx) => {
@@ -14,12 +18,7 @@ describeStore('chat with an OpenAI-compatible model', (ctx) => {
   async function setUp(script: ScriptedReply[], timeoutMs = 10_000) {
     const fake = await startFakeOpenAI(script);
     servers.push(fake);
-    const model = createChatModel({
-      provider: 'openai-compatible',
-      baseUrl: fake.baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-    });
+    const model = modelFor(fake);
     const { app } = createTestApp(ctx.store, { model, chatSettings: { timeoutMs } });
     const user = await signUp(app);
     return { fake, app, ...user };

@@ -4,9 +4,13 @@
 // that merely disconnects still gets its reply finished and saved.
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { describeStore } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedReply } from '../support/fake-openai.ts';
+import {
+  modelFor,
+  startFakeOpenAI,
+  type FakeOpenAI,
+  type ScriptedReply,
+} from '../support/fake-openai.ts';
 import { sleep } from '../support/fixtures.ts';
 import { Client, createTestApp, json, signUp } from '../support/http.ts';
 import { readTurn, uiTransport, userMessage } from '../support/ui-chat.ts';
@@ -20,12 +24,7 @@ describeStore('stopping a reply', (ctx) => {
   async function setUp(script: ScriptedReply[]) {
     const fake = await startFakeOpenAI(script);
     servers.push(fake);
-    const model = createChatModel({
-      provider: 'openai-compatible',
-      baseUrl: fake.baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-    });
+    const model = modelFor(fake);
     const settings = { stopPollMs: 50, modelTitles: false };
     const first = createTestApp(ctx.store, { model, chatSettings: settings });
     const user = await signUp(first.app);

@@ -9,11 +9,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { pino } from 'pino';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { createMcpServer } from '../../src/mcp/mcp-server.ts';
 import type { TaskService } from '../../src/tasks/task.service.ts';
 import { describeStore } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
+import { modelFor, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { createUser } from '../support/fixtures.ts';
 import { createTestApp, json, signUp } from '../support/http.ts';
 import { sendUIMessages, uiTransport, userMessage } from '../support/ui-chat.ts';
@@ -70,12 +69,7 @@ describeStore('unexpected tool errors', (ctx) => {
       { text: 'Sorry, that did not work.' },
     ]);
     servers.push(fake);
-    const model = createChatModel({
-      provider: 'openai-compatible',
-      baseUrl: fake.baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-    });
+    const model = modelFor(fake);
     const lines: string[] = [];
     const logger = pino(
       { level: 'error' },

@@ -4,9 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import { sql } from 'kysely';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { describeStore } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedReply } from '../support/fake-openai.ts';
+import {
+  modelFor,
+  startFakeOpenAI,
+  type FakeOpenAI,
+  type ScriptedReply,
+} from '../support/fake-openai.ts';
 import { ownerRows } from '../support/fixtures.ts';
 import { Client, createTestApp, json, signUp } from '../support/http.ts';
 
@@ -25,12 +29,7 @@ describeStore('chat turn claims', (ctx) => {
   async function fakeModel(script: ScriptedReply[]) {
     const fake = await startFakeOpenAI(script);
     servers.push(fake);
-    const model = createChatModel({
-      provider: 'openai-compatible',
-      baseUrl: fake.baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-    });
+    const model = modelFor(fake);
     return { fake, model };
   }
 

@@ -4,9 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import type { UIMessageChunk } from 'ai';
-import { createChatModel } from '../../src/chat/chat-model.ts';
 import { describeStore } from '../support/databases.ts';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedReply } from '../support/fake-openai.ts';
+import {
+  modelFor,
+  startFakeOpenAI,
+  type FakeOpenAI,
+  type ScriptedReply,
+} from '../support/fake-openai.ts';
 import { createTestApp, signUp } from '../support/http.ts';
 import { sendUIMessages, uiTransport, userMessage, type StreamedTurn } from '../support/ui-chat.ts';
 
@@ -58,12 +62,7 @@ describeStore('the UI message stream', (ctx) => {
   async function withModel(script: ScriptedReply[], timeoutMs = 10_000) {
     const fake = await startFakeOpenAI(script);
     servers.push(fake);
-    const model = createChatModel({
-      provider: 'openai-compatible',
-      baseUrl: fake.baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-    });
+    const model = modelFor(fake);
     const { app } = createTestApp(ctx.store, { model, chatSettings: { timeoutMs } });
     const user = await signUp(app);
     return { fake, app, ...user, transport: uiTransport(app, user.token) };

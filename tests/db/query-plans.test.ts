@@ -9,26 +9,7 @@ import { encodeMessageCursor } from '../../src/conversations/cursor.ts';
 import { openStore, type Store } from '../../src/store.ts';
 import { testEngines, type TestDatabase } from '../support/databases.ts';
 import { createUser } from '../support/fixtures.ts';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
-
-function describePlan(nodes: PlanNode[]): string {
-  return nodes
-    .map(
-      (node) =>
-        `${node['Node Type']}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`,
-    )
-    .join(' > ');
-}
+import { describePlan, flatten, type PlanNode } from '../support/plans.ts';
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'null';

@@ -14,26 +14,7 @@ import { openStore, type Store } from '../../src/store.ts';
 import type { TaskListOptions } from '../../src/tasks/task.ts';
 import { testEngines, type TestDatabase } from '../support/databases.ts';
 import { createUser } from '../support/fixtures.ts';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
-
-function describePlan(nodes: PlanNode[]): string {
-  return nodes
-    .map(
-      (node) =>
-        `${node['Node Type']}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`,
-    )
-    .join(' > ');
-}
+import { describePlan, flatten, type PlanNode } from '../support/plans.ts';
 
 const USERS = 10;
 const TASKS_PER_USER = 10_000;

@@ -2,6 +2,8 @@
 // scripted turn by turn, recording what it was sent.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LanguageModel } from 'ai';
+import { createChatModel } from '../../src/chat/chat-model.ts';
 
 export type ScriptedReply =
   | { toolCalls: { name: string; arguments: string }[] }
@@ -98,4 +100,14 @@ export async function startFakeOpenAI(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The chat model the server under test talks to `fake` through, as a deployment would configure it. */
+export function modelFor(fake: FakeOpenAI): LanguageModel {
+  return createChatModel({
+    provider: 'openai-compatible',
+    baseUrl: fake.baseUrl,
+    apiKey: 'test-key',
+    model: 'fake-model',
+  });
 }
