@@ -23,6 +23,15 @@ const add = (title: string, description?: string): Change => [
   'add_task',
   description === undefined ? { title } : { title, description },
 ];
+const addWith = (title: string, fields: { due?: string; priority?: string }): Change => [
+  'add_task',
+  { title, ...fields },
+];
+const due = (n: number, when: string | null): Change => ['update_task', { task_id: n, due: when }];
+const priority = (n: number, level: string): Change => [
+  'update_task',
+  { task_id: n, priority: level },
+];
 const done = (n: number): Change => ['complete_task', { task_id: n }];
 const del = (n: number): Change => ['delete_task', { task_id: n }];
 const reopen = (n: number): Change => ['update_task', { task_id: n, completed: false }];
@@ -95,7 +104,7 @@ const ADDING: Case[] = [
   ['would you mind adding book flights', [add('book flights')]],
   ["I'd like to add a task: plan the party", [add('plan the party')]],
   ['I want to add water the plants', [add('water the plants')]],
-  ['hey, add pick up kids at 3pm', [add('pick up kids at 3pm')]],
+  ['hey, add pick up kids at 3pm', [addWith('pick up kids', { due: 'at 3pm' })]],
   ['ok add defrost the freezer', [add('defrost the freezer')]],
   ['thanks! also add buy sunscreen', [add('buy sunscreen')]],
   ['thanks, and add buy sunscreen too', [add('buy sunscreen')]],
@@ -107,9 +116,9 @@ const ADDING: Case[] = [
   ['add pay council tax - due end of month', [add('pay council tax', 'due end of month')]],
   ['add book venue with description: capacity 50', [add('book venue', 'capacity 50')]],
   ["add 'book venue': capacity 50", [add('book venue', 'capacity 50')]],
-  ['remind me to call mom tomorrow', [add('call mom tomorrow')]],
-  ['add submit taxes by friday', [add('submit taxes by friday')]],
-  ['add urgent: fix the leak', [add('urgent', 'fix the leak')]],
+  ['remind me to call mom tomorrow', [addWith('call mom', { due: 'tomorrow' })]],
+  ['add submit taxes by friday', [addWith('submit taxes', { due: 'friday' })]],
+  ['add urgent: fix the leak', [addWith('fix the leak', { priority: 'high' })]],
   ['jot down buy stamps', [add('buy stamps')]],
   ['write down call the school', [add('call the school')]],
   ['make a task to clean the oven', [add('clean the oven')]],
@@ -122,14 +131,20 @@ const ADDING: Case[] = [
   ['please can you add buy a new kettle to my list, thanks', [add('buy a new kettle')]],
   ['add two tasks: buy rice; buy beans', [add('buy rice'), add('buy beans')]],
   ['add', nothing, /What should I add/],
-  ['put dentist appointment on my list for thursday', [add('dentist appointment for thursday')]],
+  [
+    'put dentist appointment on my list for thursday',
+    [addWith('dentist appointment', { due: 'thursday' })],
+  ],
   [
     "add 'prepare slides' with description 'for the Monday meeting'",
     [add('prepare slides', 'for the Monday meeting')],
   ],
   ['put in a task to renew my license', [add('renew my license')]],
   ['Reminder: submit timesheet', [add('submit timesheet')]],
-  ['tomorrow I need to go to the post office', [add('go to the post office tomorrow')]],
+  [
+    'tomorrow I need to go to the post office',
+    [addWith('go to the post office', { due: 'tomorrow' })],
+  ],
   ['todo pay the gas bill', [add('pay the gas bill')]],
   ['i want to learn spanish', [add('learn spanish')]],
   ['I want to delete the milk task', [del(1)]],

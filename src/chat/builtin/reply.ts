@@ -14,6 +14,20 @@ export interface Named {
   task_id: number;
   title: string;
   completed?: boolean;
+  due_text?: string;
+  priority?: 'high' | 'normal' | 'low';
+}
+
+/** " (due Friday, December 4, 2026, high priority)", or nothing for a plain task. */
+export function marks(task: Named, done = false): string {
+  const notes = [
+    ...(done ? ['done'] : []),
+    ...(task.due_text === undefined ? [] : [`due ${task.due_text}`]),
+    ...(task.priority === undefined || task.priority === 'normal'
+      ? []
+      : [`${task.priority} priority`]),
+  ];
+  return notes.length === 0 ? '' : ` (${notes.join(', ')})`;
 }
 
 /** "task 3 (buy milk)" */
@@ -26,8 +40,7 @@ export const Named = (task: Named): string => `Task ${task.task_id} (${task.titl
 export function lines(tasks: readonly Named[], markDone = true): string {
   return tasks
     .map(
-      (task) =>
-        `${task.task_id}. ${task.title}${markDone && task.completed === true ? ' (done)' : ''}`,
+      (task) => `${task.task_id}. ${task.title}${marks(task, markDone && task.completed === true)}`,
     )
     .join('\n');
 }
