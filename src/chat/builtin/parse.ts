@@ -2144,6 +2144,16 @@ function leadingDue(span: Span): Clause[] | undefined {
 
 const SCHEDULE_VERB = String.raw`(?:move|push|reschedule|postpone|delay|shift|bump|put off)`;
 
+/** The task a statement is about; "add fix the roof, it is urgent" is about a new task, not one. */
+function statementTarget(text: string): Target | undefined {
+  if (
+    /[,;:]/.test(text) ||
+    startsCommand({ source: text, tokens: tokenise(text), question: false }, 0)
+  )
+    return undefined;
+  return targetOf(text);
+}
+
 const targetOf = (text: string): Target | undefined =>
   parseReference(text.replace(/^(?:the\s+)?due\s+date\s+(?:of|for)\s+/i, ''));
 
@@ -2179,6 +2189,8 @@ function parseSchedule(span: Span): Clause | undefined {
       text,
     )
   )
+    return list({ due: 'overdue' });
+  if (/^am i (?:behind|late)(?: (?:on|with) anything)?$/i.test(text))
     return list({ due: 'overdue' });
   if (
     /^(?:what(?:'s| is)?|anything|is anything|show(?: me)?|list)\s+(?:my\s+)?(?:coming up|upcoming(?: tasks)?|due soon|due later|due this week|due next)(?:\s+(?:tasks?|soon|next))?$/i.test(
@@ -2216,18 +2228,18 @@ function parseSchedule(span: Span): Clause | undefined {
   if (move?.[1] !== undefined && move[2] !== undefined) {
     const due = dueOf(move[2]);
     if (due === undefined || due.length < move[2].trim().length - 1) return undefined;
-    return scheduleChange(targetOf(move[1]), dueForServer(due));
+    return scheduleChange(statementTarget(move[1]), dueForServer(due));
   }
 
   // "make task 3 high priority", "task 1 is not urgent", "mark 2 as urgent"
   const prioritise =
+    /^(?:set|change)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+to\s+(high|low|normal|medium)$/i.exec(
+      text,
+    ) ??
     new RegExp(
       String.raw`^(?:make|mark|set|flag|change|put)\s+(.+?)\s+(?:(?:as|to|at)\s+)?(?:a\s+)?(${PRIORITY_WORDS}|high|low|normal|medium)(?:\s+priority)?$`,
       'i',
     ).exec(text) ??
-    /^(?:set|change)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+to\s+(high|low|normal|medium)$/i.exec(
-      text,
-    ) ??
     new RegExp(
       String.raw`^(.+?)\s+(?:is|isn't|is not)\s+(?:(?:a|now|really|very)\s+)?(${PRIORITY_WORDS}|not (?:that )?(?:urgent|important)|high priority|low priority)(?:\s+(?:anymore|any more))?$`,
       'i',
@@ -2245,7 +2257,7 @@ function parseSchedule(span: Span): Clause | undefined {
             ? 'medium'
             : priorityOf(words);
     if (level === undefined) return undefined;
-    const target = targetOf(prioritise[1]);
+    const target = statementTarget(prioritise[1]);
     if (target === undefined) return undefined;
     return { mode: 'do', action: { type: 'change', change: 'priority', target, priority: level } };
   }
