@@ -53,5 +53,6 @@ export function numbersPhrase(numbers: readonly number[]): string {
 export const HELP =
   'I can add tasks ("add buy milk", "remind me to call mom"), show them ("what\'s left?", ' +
   '"how many tasks do I have?"), complete them ("mark 3 done", "I paid the rent"), reopen them ' +
-  '("uncheck 2"), rename them ("rename 1 to call mom tonight"), delete them ("delete task 2") ' +
+  '("uncheck 2"), rename them ("rename 1 to call mom tonight"), delete them ("delete task 2"), ' +
+  'give them dates and priorities ("move 2 to friday", "make 3 high priority", "what\'s due today?") ' +
   'and undo my last change ("undo").';
