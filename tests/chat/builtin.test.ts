@@ -2,6 +2,7 @@
 // same tools a real model gets, and the database.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { addDays, calendarDate, describeDue } from '../../src/tasks/due.ts';
 import { describeStore } from '../support/databases.ts';
 import { createTestApp, json, signUp, type SignedIn } from '../support/http.ts';
 
@@ -338,5 +339,93 @@ describeStore('chat with the built-in assistant', (ctx) => {
       [['add_task', { title: 'buy milk' }, { task_id: 1, status: 'created', title: 'buy milk' }]],
     );
     assert.ok(metadata.timings.total_ms >= metadata.timings.model_ms);
+  });
+
+  it("reads a due date and a priority in a request, in the user's zone, and says them back", async () => {
+    const user = await fresh();
+    const zone = 'Europe/Paris';
+    assert.equal((await user.client.patch('/api/me', { time_zone: zone })).status, 200);
+    const added = await user.say('remind me to call mom tomorrow at 5');
+    assert.deepEqual(changes(added), [['add_task', { title: 'call mom', due: 'tomorrow at 5pm' }]]);
+    const [task] = await ctx.store.tasks.listTasks(user.userId);
+    // A bare 5 is the afternoon, tomorrow in Paris whatever the server's clock zone.
+    const tomorrow = addDays(calendarDate(new Date(), zone), 1);
+    assert.ok(task?.due?.at);
+    assert.equal(task.title, 'call mom');
+    assert.equal(task.due.date, tomorrow);
+    assert.equal(
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeStyle: 'short' }).format(task.due.at),
+      '17:00',
+    );
+    assert.equal(
+      added.response,
+      `I've added task 1: call mom (due ${describeDue(task.due, zone)}).`,
+    );
+
+    await user.say('add file taxes, high priority');
+    const [, taxes] = await ctx.store.tasks.listTasks(user.userId);
+    assert.deepEqual([taxes?.title, taxes?.priority, taxes?.due], ['file taxes', 'high', null]);
+    assert.equal(
+      (await user.say("what's urgent?")).response,
+      '1 task is high priority:\n2. file taxes (high priority)',
+    );
+    assert.equal(
+      (await user.say('anything overdue?')).response,
+      'Nothing is overdue: you are on time!',
+    );
+    assert.match(
+      (await user.say("what's coming up?")).response,
+      /^Coming up, 1 task:\n1\. call mom \(due /,
+    );
+  });
+
+  it('moves, clears and re-prioritises tasks by number and by title, and a question changes nothing', async () => {
+    const user = await fresh();
+    await user.say('add pay rent');
+    await user.say('add go to the dentist');
+    await user.say('add buy milk today');
+    const moved = await user.say('move task 1 to friday');
+    const rent = (await ctx.store.tasks.listTasks(user.userId)).find((task) => task.number === 1);
+    assert.ok(rent?.due);
+    assert.equal(rent.due.at, null);
+    assert.equal(new Date(`${rent.due.date}T12:00:00Z`).getUTCDay(), 5);
+    assert.match(moved.response, /^Task 1 \(pay rent\) is now due Friday, /);
+
+    await user.say('push the dentist to next week');
+    const dentist = (await ctx.store.tasks.listTasks(user.userId)).find(
+      (task) => task.number === 2,
+    );
+    assert.ok((dentist?.due?.date ?? '') > calendarDate(new Date(), 'UTC'));
+
+    const asked = await user.say('should I remove the due date from task 1?');
+    assert.deepEqual(changes(asked), []);
+    assert.notEqual(
+      (await ctx.store.tasks.listTasks(user.userId)).find((task) => task.number === 1)?.due,
+      null,
+    );
+    assert.deepEqual(changes(await user.say("don't make task 3 high priority")), []);
+
+    assert.equal(
+      (await user.say('remove the due date from task 1')).response,
+      'Task 1 (pay rent) has no due date now.',
+    );
+    assert.equal(
+      (await user.say('make task 3 high priority')).response,
+      'Task 3 (buy milk) is now high priority.',
+    );
+    assert.match(
+      (await user.say("what's due today?")).response,
+      /^1 task is due today:\n3\. buy milk \(due .+, high priority\)$/,
+    );
+    assert.equal(
+      (await user.say('task 3 is not urgent')).response,
+      'Task 3 (buy milk) is now normal priority.',
+    );
+    const after = await ctx.store.tasks.listTasks(user.userId);
+    assert.deepEqual(after.map((task) => [task.number, task.priority, task.due === null]).sort(), [
+      [1, 'normal', true],
+      [2, 'normal', false],
+      [3, 'normal', false],
+    ]);
   });
 });

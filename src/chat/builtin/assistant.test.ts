@@ -23,6 +23,15 @@ const add = (title: string, description?: string): Change => [
   'add_task',
   description === undefined ? { title } : { title, description },
 ];
+const addWith = (title: string, fields: { due?: string; priority?: string }): Change => [
+  'add_task',
+  { title, ...fields },
+];
+const due = (n: number, when: string | null): Change => ['update_task', { task_id: n, due: when }];
+const priority = (n: number, level: string): Change => [
+  'update_task',
+  { task_id: n, priority: level },
+];
 const done = (n: number): Change => ['complete_task', { task_id: n }];
 const del = (n: number): Change => ['delete_task', { task_id: n }];
 const reopen = (n: number): Change => ['update_task', { task_id: n, completed: false }];
@@ -95,7 +104,7 @@ const ADDING: Case[] = [
   ['would you mind adding book flights', [add('book flights')]],
   ["I'd like to add a task: plan the party", [add('plan the party')]],
   ['I want to add water the plants', [add('water the plants')]],
-  ['hey, add pick up kids at 3pm', [add('pick up kids at 3pm')]],
+  ['hey, add pick up kids at 3pm', [addWith('pick up kids', { due: 'at 3pm' })]],
   ['ok add defrost the freezer', [add('defrost the freezer')]],
   ['thanks! also add buy sunscreen', [add('buy sunscreen')]],
   ['thanks, and add buy sunscreen too', [add('buy sunscreen')]],
@@ -107,9 +116,9 @@ const ADDING: Case[] = [
   ['add pay council tax - due end of month', [add('pay council tax', 'due end of month')]],
   ['add book venue with description: capacity 50', [add('book venue', 'capacity 50')]],
   ["add 'book venue': capacity 50", [add('book venue', 'capacity 50')]],
-  ['remind me to call mom tomorrow', [add('call mom tomorrow')]],
-  ['add submit taxes by friday', [add('submit taxes by friday')]],
-  ['add urgent: fix the leak', [add('urgent', 'fix the leak')]],
+  ['remind me to call mom tomorrow', [addWith('call mom', { due: 'tomorrow' })]],
+  ['add submit taxes by friday', [addWith('submit taxes', { due: 'friday' })]],
+  ['add urgent: fix the leak', [addWith('fix the leak', { priority: 'high' })]],
   ['jot down buy stamps', [add('buy stamps')]],
   ['write down call the school', [add('call the school')]],
   ['make a task to clean the oven', [add('clean the oven')]],
@@ -122,14 +131,20 @@ const ADDING: Case[] = [
   ['please can you add buy a new kettle to my list, thanks', [add('buy a new kettle')]],
   ['add two tasks: buy rice; buy beans', [add('buy rice'), add('buy beans')]],
   ['add', nothing, /What should I add/],
-  ['put dentist appointment on my list for thursday', [add('dentist appointment for thursday')]],
+  [
+    'put dentist appointment on my list for thursday',
+    [addWith('dentist appointment', { due: 'thursday' })],
+  ],
   [
     "add 'prepare slides' with description 'for the Monday meeting'",
     [add('prepare slides', 'for the Monday meeting')],
   ],
   ['put in a task to renew my license', [add('renew my license')]],
   ['Reminder: submit timesheet', [add('submit timesheet')]],
-  ['tomorrow I need to go to the post office', [add('go to the post office tomorrow')]],
+  [
+    'tomorrow I need to go to the post office',
+    [addWith('go to the post office', { due: 'tomorrow' })],
+  ],
   ['todo pay the gas bill', [add('pay the gas bill')]],
   ['i want to learn spanish', [add('learn spanish')]],
   ['I want to delete the milk task', [del(1)]],
@@ -566,6 +581,88 @@ function run(turns: string | string[]): { changes: Change[]; text: string } {
 const label = (turns: string | string[]): string =>
   typeof turns === 'string' ? turns : turns.join(' → ');
 
+// Dates and priorities go to the tools, out of the title; the fake says a
+// due back as given, so replies show `due_text` as the server would.
+const DATES: Case[] = [
+  [
+    'remind me to call mom tomorrow at 5',
+    [addWith('call mom', { due: 'tomorrow at 5pm' })],
+    /task 8: call mom \(due tomorrow at 5pm\)/,
+  ],
+  ['remind me to call mom tomorrow at 7', [addWith('call mom', { due: 'tomorrow at 7pm' })]],
+  [
+    'remind me to submit the form tomorrow at 10',
+    [addWith('submit the form', { due: 'tomorrow at 10' })],
+  ],
+  ['add call dad at 5:30', [addWith('call dad', { due: 'at 5:30pm' })]],
+  ['add call dad at 5am', [addWith('call dad', { due: 'at 5am' })]],
+  [
+    'add pay the gas bill on friday',
+    [addWith('pay the gas bill', { due: 'friday' })],
+    /due friday/,
+  ],
+  ['add dentist next tuesday at 9am', [addWith('dentist', { due: 'next tuesday at 9am' })]],
+  ['add water the lawn in 3 days', [addWith('water the lawn', { due: 'in 3 days' })]],
+  ['add book flights by next month', [addWith('book flights', { due: 'next month' })]],
+  [
+    'add file taxes, high priority',
+    [addWith('file taxes', { priority: 'high' })],
+    /file taxes \(high priority\)/,
+  ],
+  ['add buy a gift, low priority', [addWith('buy a gift', { priority: 'low' })]],
+  ['add call the plumber asap', [addWith('call the plumber', { priority: 'high' })]],
+  ['add fix the roof, it is urgent', [addWith('fix the roof', { priority: 'high' })]],
+  ['add clean the attic someday', [addWith('clean the attic', { priority: 'low' })]],
+  [
+    'add renew the lease by friday, urgent',
+    [addWith('renew the lease', { due: 'friday', priority: 'high' })],
+    /\(due friday, high priority\)/,
+  ],
+  ['add friday', [add('friday')]],
+  ['move task 2 to friday', [due(2, 'friday')], /Task 2 \(pay rent\) is now due friday/],
+  ['push the rent to next week', [due(2, 'next week')]],
+  ['push the landlord email to monday', [due(4, 'monday')]],
+  ['reschedule task 1 for tomorrow at 3pm', [due(1, 'tomorrow at 3pm')]],
+  ['postpone 4 until monday', [due(4, 'monday')]],
+  ['move task 5 to tomorrow at 4', [due(5, 'tomorrow at 4pm')]],
+  ['task 2 is due next friday', [due(2, 'next friday')]],
+  ['remove the due date from task 4', [due(4, null)], /no due date now/],
+  ['clear the due date of task 1', [due(1, null)]],
+  ['task 4 has no due date', [due(4, null)]],
+  ['make task 3 high priority', [priority(3, 'high')], /Task 3 \(call mom\) is now high priority/],
+  ['mark 2 as urgent', [priority(2, 'high')]],
+  ['make 1 low priority', [priority(1, 'low')]],
+  ['set the priority of task 2 to low', [priority(2, 'low')]],
+  ['change task 2 to high priority', [priority(2, 'high')]],
+  ['make the milk one urgent', [priority(1, 'high')]],
+  ['task 2 is urgent', [priority(2, 'high')]],
+  // Not urgent is back to normal, not low: the user took away the urgency, nothing more.
+  ['task 1 is not urgent', [priority(1, 'normal')], /normal priority/],
+  ["task 1 isn't important", [priority(1, 'normal')]],
+  ['push task 9 to friday', [], /couldn't find task 9/],
+  [
+    ['add pay the water bill today', "what's due today?"],
+    [],
+    /8\. pay the water bill \(due today\)/,
+  ],
+  [['make task 3 high priority', 'show my tasks'], [], /3\. call mom \(done, high priority\)/],
+  [['should I move task 2 to friday?', 'yes'], [due(2, 'friday')]],
+];
+
+const DATE_NEGATIONS: Case[] = [
+  ["don't move task 2 to friday", nothing, /won't reschedule task 2/],
+  ["don't move task 2", nothing],
+  ["don't make task 3 high priority", nothing, /won't change the priority of task 3/],
+  ["don't remove the due date from task 4", nothing],
+  ['do not push the rent to next week', nothing],
+  ['should I make 3 high priority?', nothing, /Shall I\?/],
+  ['should I move task 2 to friday?', nothing, /due friday/],
+  ['what if I push the rent to next week?', nothing],
+  ['should I remove the due date from task 4?', nothing],
+  ['dont add file taxes, high priority', nothing],
+  [['should I make 3 high priority?', 'no'], nothing],
+];
+
 for (const [family, cases] of [
   ['adding', ADDING],
   ['completing', COMPLETING],
@@ -577,6 +674,8 @@ for (const [family, cases] of [
   ['follow-ups and undo', FOLLOW_UPS],
   ['greetings, thanks and off-topic', SOCIAL],
   ['several actions in one message', SEVERAL],
+  ['dates and priorities', DATES],
+  ['negated or questioned dates and priorities', DATE_NEGATIONS],
 ] as const) {
   describe(`built-in assistant: ${family}`, () => {
     for (const [turns, changes, text] of cases) {
@@ -670,5 +769,31 @@ describe('built-in assistant: a negated or questioned command never changes anyt
         assert.deepEqual(reply.changes, [], reply.text);
       });
     }
+  }
+});
+
+describe('built-in assistant: lists by due date and priority', () => {
+  for (const [message, filter] of [
+    ["what's due today?", { due: 'today' }],
+    ['what is due today', { due: 'today' }],
+    ['anything overdue?', { due: 'overdue' }],
+    ["what's overdue?", { due: 'overdue' }],
+    ['am I behind on anything?', { due: 'overdue' }],
+    ["what's coming up?", { due: 'upcoming' }],
+    ["what's upcoming?", { due: 'upcoming' }],
+    ["what's urgent?", { priority: 'high' }],
+    ["what's important?", { priority: 'high' }],
+    ['show me urgent tasks', { priority: 'high' }],
+    ['which tasks are high priority?', { priority: 'high' }],
+  ] as const) {
+    it(message, () => {
+      const reply = new FakeConversation(LIST).say(message);
+      assert.deepEqual(
+        reply.calls.map((call) => [call.toolName, call.input]),
+        [['list_tasks', { status: 'pending', ...filter }]],
+        reply.text,
+      );
+      assert.match(reply.text, /^Nothing/);
+    });
   }
 });

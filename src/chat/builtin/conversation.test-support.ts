@@ -10,6 +10,19 @@ export interface FakeTask {
   title: string;
   description: string | null;
   completed: boolean;
+  /** The due words as given; the fake says them back as they are. */
+  due?: string;
+  priority?: 'high' | 'normal' | 'low';
+}
+
+/**
+ * Where a due phrase falls, for list_tasks' filter without a calendar: the
+ * fake only tells "today"/"tonight", "yesterday"/"last ..." and the rest.
+ */
+function dueClass(due: string): 'today' | 'overdue' | 'upcoming' {
+  if (/\b(?:today|tonight)\b/i.test(due)) return 'today';
+  if (/\b(?:yesterday|last)\b/i.test(due)) return 'overdue';
+  return 'upcoming';
 }
 
 export interface TurnResult {
@@ -42,13 +55,28 @@ export class FakeConversation {
       description?: string;
       completed?: boolean;
       status?: string;
+      due?: string | null;
+      priority?: 'high' | 'normal' | 'low';
     };
     const find = () => this.tasks.find((task) => task.task_id === input.task_id);
     const summary = (task: FakeTask, status: string) => ({
       task_id: task.task_id,
       status,
       title: task.title,
+      ...dueFields(task),
     });
+    // As the real tools: said back only when set.
+    const dueFields = (task: FakeTask) => ({
+      ...(task.due === undefined ? {} : { due: task.due, due_text: task.due }),
+      ...(task.priority === undefined || task.priority === 'normal'
+        ? {}
+        : { priority: task.priority }),
+    });
+    const setDue = (task: FakeTask) => {
+      if (input.due === null) delete task.due;
+      else if (input.due !== undefined) task.due = input.due;
+      if (input.priority !== undefined) task.priority = input.priority;
+    };
     const missing = {
       ok: false,
       value: { code: 'not_found', hint: `Task ${String(input.task_id)} not found.` },
@@ -61,19 +89,37 @@ export class FakeConversation {
           description: input.description ?? null,
           completed: false,
         };
+        setDue(task);
         this.tasks.push(task);
         return { ok: true, value: summary(task, 'created') };
       }
       case 'list_tasks': {
-        const tasks = this.tasks.filter(
-          (task) =>
-            input.status === undefined ||
-            input.status === 'all' ||
-            task.completed === (input.status === 'completed'),
-        );
+        const tasks = this.tasks
+          .filter(
+            (task) =>
+              input.status === undefined ||
+              input.status === 'all' ||
+              task.completed === (input.status === 'completed'),
+          )
+          .filter(
+            (task) =>
+              (input.due === undefined ||
+                input.due === null ||
+                (task.due !== undefined && dueClass(task.due) === input.due)) &&
+              (input.priority === undefined || (task.priority ?? 'normal') === input.priority),
+          );
         return {
           ok: true,
-          value: { tasks: tasks.map((task) => ({ ...task })), count: tasks.length },
+          value: {
+            tasks: tasks.map((task) => ({
+              task_id: task.task_id,
+              title: task.title,
+              description: task.description,
+              completed: task.completed,
+              ...dueFields(task),
+            })),
+            count: tasks.length,
+          },
         };
       }
       case 'complete_task': {
@@ -94,6 +140,7 @@ export class FakeConversation {
         if (input.title !== undefined) task.title = input.title;
         if (input.description !== undefined) task.description = input.description;
         if (input.completed !== undefined) task.completed = input.completed;
+        setDue(task);
         return { ok: true, value: summary(task, 'updated') };
       }
     }

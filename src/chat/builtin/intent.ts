@@ -16,23 +16,44 @@ export type Target =
   /** "task 4 and the milk one" */
   | { kind: 'several'; targets: Target[] };
 
-export type Change = 'complete' | 'reopen' | 'delete' | 'rename' | 'describe';
+export type Change = 'complete' | 'reopen' | 'delete' | 'rename' | 'describe' | 'due' | 'priority';
 
 export type Priority = 'high' | 'medium' | 'low';
+
+export type DueFilter = 'today' | 'overdue' | 'upcoming';
 
 export interface NewTask {
   title: string;
   description?: string;
-  /** The due phrase as written ("tomorrow", "by friday"), kept for when tasks have due dates. */
+  /** The due phrase for the server to read in the user's zone ("tomorrow at 5pm", "friday"). */
   due?: string;
-  /** A priority word ("urgent", "low priority"), kept for when tasks have priorities. */
+  /** A priority word ("urgent", "low priority"), as the task's priority. */
   priority?: Priority;
 }
 
 export type Action =
   | { type: 'add'; tasks: NewTask[] }
-  | { type: 'list'; status: Status; count: boolean; yesNo?: boolean }
-  | { type: 'change'; change: Change; target: Target; title?: string; description?: string }
+  | {
+      type: 'list';
+      status: Status;
+      count: boolean;
+      yesNo?: boolean;
+      /** "what's due today?", "anything overdue?": list_tasks' own due filter. */
+      due?: DueFilter;
+      /** "what's urgent?" */
+      priority?: Priority;
+    }
+  | {
+      type: 'change';
+      change: Change;
+      target: Target;
+      title?: string;
+      description?: string;
+      /** For `due`: the new due phrase, or null to remove it. */
+      due?: string | null;
+      /** For `priority`. */
+      priority?: Priority;
+    }
   /** "put task 7 back": re-add it if this conversation deleted it, else reopen it. */
   | { type: 'restore'; target: Target }
   /** "is task 3 done?" */

@@ -10,6 +10,10 @@ export interface TitledTask {
   title: string;
   description?: string | null;
   completed: boolean;
+  /** As list_tasks says them, when set. */
+  due?: string;
+  due_text?: string;
+  priority?: 'high' | 'normal' | 'low';
 }
 
 export function contentWords(text: string): string[] {

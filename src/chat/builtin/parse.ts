@@ -7,6 +7,7 @@ import type {
   Action,
   Change,
   Clause,
+  DueFilter,
   NewTask,
   Priority,
   Social,
@@ -754,15 +755,17 @@ const CONTAINER =
 const CONTAINER_ONLY =
   /^\s*(?:(?:to|on|onto|in|into)\s+(?:my|the|our)?\s*(?:[\p{L}'-]+\s+){0,2}?(?:list|todo list|todos|tasks|task list|checklist|to do list|reminders)\s*[:,-]?|(?:my|the|our)\s+(?:[\p{L}'-]+\s+){0,2}?(?:list|todo list|todos|tasks|task list|checklist|to do list)\s*[:-])\s*/iu;
 
-/** Finds a priority word ("urgent", "low priority"); the title keeps it until tasks have priorities. */
+/** Finds a priority word ("urgent", "low priority"). */
 export function priorityOf(text: string): Priority | undefined {
+  // "not urgent" before "urgent".
+  if (/\b(?:low[- ]priority|no rush|whenever|someday|not (?:urgent|important))\b/i.test(text))
+    return 'low';
   if (
     /\b(?:urgent|urgently|asap|important|high[- ]priority|top priority|critical|priority one)\b/i.test(
       text,
     )
   )
     return 'high';
-  if (/\b(?:low[- ]priority|no rush|whenever|someday|not urgent)\b/i.test(text)) return 'low';
   if (/\bmedium[- ]priority\b/i.test(text)) return 'medium';
   return undefined;
 }
@@ -774,17 +777,75 @@ const DUE = new RegExp(
   'i',
 );
 
-/** Finds a due phrase ("tomorrow", "by friday"); the title keeps it until tasks have due dates. */
-export function dueOf(text: string): string | undefined {
-  return DUE.exec(text)?.[0]?.trim();
+/** Finds the due phrase ("tomorrow at 5", "by friday"): consecutive date and time words. */
+function dueRange(text: string): { start: number; end: number } | undefined {
+  const all = new RegExp(DUE.source, 'gi');
+  let range: { start: number; end: number } | undefined;
+  for (const found of text.matchAll(all)) {
+    const start = found.index;
+    const end = start + found[0].length;
+    // "tomorrow at 5", "friday, 9am": one phrase; a later unrelated one starts over.
+    if (range !== undefined && /^[\s,]*$/.test(text.slice(range.end, start)))
+      range = { start: range.start, end };
+    else if (range === undefined) range = { start, end };
+  }
+  return range;
 }
 
+/** Finds a due phrase ("tomorrow", "by friday") as written. */
+export function dueOf(text: string): string | undefined {
+  const range = dueRange(text);
+  return range === undefined ? undefined : text.slice(range.start, range.end).trim();
+}
+
+/**
+ * The due phrase as the server should read it: "by"/"on" dropped, and a bare
+ * hour from 1 to 7 ("tomorrow at 5") read as the afternoon, since few people
+ * mean 5 in the morning when they leave out am/pm.
+ */
+export function dueForServer(phrase: string): string {
+  return phrase
+    .replace(/^(?:by|before|on|until|due|for)\s+/i, '')
+    .replace(/\b(at\s+)([1-7])(:\d{2})?(?!\s*(?:am|pm|:|\d))\b/i, '$1$2$3pm')
+    .trim();
+}
+
+const PRIORITY_WORDS = String.raw`(?:urgent(?:ly)?|asap|high[- ]priority|top priority|critical|priority one|important|low[- ]priority|medium[- ]priority|normal[- ]priority|not urgent|no rush|whenever|someday)`;
+const TRAILING_PRIORITY = new RegExp(
+  String.raw`(?:^|[\s,;:(–—-]+)(?:(?:it'?s|its|it is|this is|and)\s+)?${PRIORITY_WORDS}\)?[\s.!]*$`,
+  'i',
+);
+const LEADING_PRIORITY = new RegExp(String.raw`^\s*${PRIORITY_WORDS}\s*[:,-]\s*`, 'i');
+
 function newTask(title: string, description?: string): NewTask {
-  const task: NewTask = { title };
-  if (description !== undefined && description !== '') task.description = description;
-  const due = dueOf(title);
-  if (due !== undefined) task.due = due;
   const priority = priorityOf(`${title} ${description ?? ''}`);
+  let clean = title;
+  let details = description;
+  if (priority !== undefined) {
+    const stripped = clean.replace(TRAILING_PRIORITY, '').replace(LEADING_PRIORITY, '').trim();
+    if (stripped !== '') clean = stripped;
+    // "urgent: fix the leak": the word was a label, the rest is the task.
+    else if (details !== undefined && details !== '') {
+      clean = details;
+      details = undefined;
+    }
+  }
+  const range = dueRange(clean);
+  let due: string | undefined;
+  if (range !== undefined) {
+    const rest = `${clean.slice(0, range.start)} ${clean.slice(range.end)}`
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s,;:.-]+|[\s,;:.-]+$/g, '')
+      .trim();
+    // A title that is only a date ("friday") keeps it: there is nothing else to call it.
+    if (rest !== '') {
+      due = dueForServer(clean.slice(range.start, range.end));
+      clean = rest;
+    }
+  }
+  const task: NewTask = { title: clean };
+  if (details !== undefined && details !== '') task.description = details;
+  if (due !== undefined) task.due = due;
   if (priority !== undefined) task.priority = priority;
   return task;
 }
@@ -2078,6 +2139,131 @@ function leadingDue(span: Span): Clause[] | undefined {
 }
 
 /** One clause, its wrappers already stripped; may yield two ("thanks also add X"). */
+
+// ------------------------------------------------------------ dates and priorities
+
+const SCHEDULE_VERB = String.raw`(?:move|push|reschedule|postpone|delay|shift|bump|put off)`;
+
+/** The task a statement is about; "add fix the roof, it is urgent" is about a new task, not one. */
+function statementTarget(text: string): Target | undefined {
+  if (
+    /[,;:]/.test(text) ||
+    startsCommand({ source: text, tokens: tokenise(text), question: false }, 0)
+  )
+    return undefined;
+  return targetOf(text);
+}
+
+const targetOf = (text: string): Target | undefined =>
+  parseReference(text.replace(/^(?:the\s+)?due\s+date\s+(?:of|for)\s+/i, ''));
+
+function scheduleChange(target: Target | undefined, due: string | null): Clause | undefined {
+  if (target === undefined) return undefined;
+  return { mode: 'do', action: { type: 'change', change: 'due', target, due } };
+}
+
+/**
+ * "what's due today?", "move task 2 to friday", "remove the due date from
+ * task 4", "make task 3 high priority", "task 1 is not urgent".
+ */
+function parseSchedule(span: Span): Clause | undefined {
+  const text = textOf(span)
+    .replace(/[\s?.!]+$/, '')
+    .trim();
+  const list = (fields: { due?: DueFilter; priority?: Priority }): Clause => ({
+    mode: 'do',
+    action: { type: 'list', status: 'pending', count: false, ...fields },
+  });
+  if (
+    /^(?:(?:what|which tasks?|what tasks?)(?:'s| is| are)?|is (?:there )?anything|anything|show (?:me )?(?:what's|what is|everything|my tasks|tasks)|list (?:my )?tasks|what do i have)\s+(?:due\s+)?(?:due today|today|for today|due by today|due tonight)$/i.test(
+      text,
+    ) ||
+    /^(?:what's|what is|what are)\s+(?:my\s+)?(?:tasks\s+)?(?:due\s+)?(?:today|for today)$/i.test(
+      text,
+    ) ||
+    /^(?:what's|what is)\s+due\s+(?:today|tonight)$/i.test(text)
+  )
+    return list({ due: 'today' });
+  if (
+    /^(?:is\s+)?(?:there\s+)?(?:anything|what(?:'s| is)?|which tasks? (?:is|are)|am i|show(?: me)?|list)\b.*\b(?:overdue|late|past due|behind)(?:\s+(?:tasks?|on))?$/i.test(
+      text,
+    )
+  )
+    return list({ due: 'overdue' });
+  if (/^am i (?:behind|late)(?: (?:on|with) anything)?$/i.test(text))
+    return list({ due: 'overdue' });
+  if (
+    /^(?:what(?:'s| is)?|anything|is anything|show(?: me)?|list)\s+(?:my\s+)?(?:coming up|upcoming(?: tasks)?|due soon|due later|due this week|due next)(?:\s+(?:tasks?|soon|next))?$/i.test(
+      text,
+    )
+  )
+    return list({ due: 'upcoming' });
+  if (
+    /^(?:what(?:'s| is| are)?|which tasks? (?:is|are)|anything|is anything|show(?: me)?(?: my| the)?|list(?: my| the)?)\s+(?:tasks?\s+)?(?:(?:are|is)\s+)?(?:urgent|important|high[- ]priority|top priority)(?:\s+(?:tasks?|ones?|stuff))?$/i.test(
+      text,
+    )
+  )
+    return list({ priority: 'high' });
+
+  // "remove the due date from task 4", "task 4 has no due date"
+  const clear =
+    /^(?:remove|clear|drop|delete|take off|unset|get rid of)\s+(?:the\s+)?(?:due\s+date|deadline|date|due)\s+(?:from|of|on|for)\s+(.+)$/i.exec(
+      text,
+    ) ??
+    /^(?:remove|clear|drop|unset)\s+(.+?)(?:'s|s')\s+(?:due\s+date|deadline|date)$/i.exec(text) ??
+    /^(.+?)\s+(?:has|needs|should have)\s+no\s+(?:due\s+date|deadline)(?:\s+anymore)?$/i.exec(text);
+  if (clear?.[1] !== undefined) return scheduleChange(targetOf(clear[1]), null);
+
+  // "move task 2 to friday", "push the dentist to next week", "task 2 is due friday"
+  const move =
+    new RegExp(
+      String.raw`^${SCHEDULE_VERB}\s+(.+?)\s+(?:to|until|till|for|on|by)\s+(.+)$`,
+      'i',
+    ).exec(text) ??
+    /^(?:set|change|make)\s+(?:the\s+)?(?:due\s+date|deadline)\s+(?:of|for|on)\s+(.+?)\s+(?:to|for)\s+(.+)$/i.exec(
+      text,
+    ) ??
+    /^(.+?)\s+is\s+(?:now\s+)?due\s+(.+)$/i.exec(text) ??
+    /^(?:make|set)\s+(.+?)\s+due\s+(.+)$/i.exec(text);
+  if (move?.[1] !== undefined && move[2] !== undefined) {
+    const due = dueOf(move[2]);
+    if (due === undefined || due.length < move[2].trim().length - 1) return undefined;
+    return scheduleChange(statementTarget(move[1]), dueForServer(due));
+  }
+
+  // "make task 3 high priority", "task 1 is not urgent", "mark 2 as urgent"
+  const prioritise =
+    /^(?:set|change)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+to\s+(high|low|normal|medium)$/i.exec(
+      text,
+    ) ??
+    new RegExp(
+      String.raw`^(?:make|mark|set|flag|change|put)\s+(.+?)\s+(?:(?:as|to|at)\s+)?(?:a\s+)?(${PRIORITY_WORDS}|high|low|normal|medium)(?:\s+priority)?$`,
+      'i',
+    ).exec(text) ??
+    new RegExp(
+      String.raw`^(.+?)\s+(?:is|isn't|is not)\s+(?:(?:a|now|really|very)\s+)?(${PRIORITY_WORDS}|not (?:that )?(?:urgent|important)|high priority|low priority)(?:\s+(?:anymore|any more))?$`,
+      'i',
+    ).exec(text);
+  if (prioritise?.[1] !== undefined && prioritise[2] !== undefined) {
+    const words = prioritise[2].toLowerCase();
+    const negated = /\b(?:isn't|is not)\s/i.test(text) || /\bnot\b/.test(words);
+    const level: Priority | undefined = negated
+      ? 'medium'
+      : /^(?:high|urgent|important|critical|asap|top)/.test(words)
+        ? 'high'
+        : /^(?:low|no rush|whenever|someday)/.test(words)
+          ? 'low'
+          : /^(?:normal|medium)/.test(words)
+            ? 'medium'
+            : priorityOf(words);
+    if (level === undefined) return undefined;
+    const target = statementTarget(prioritise[1]);
+    if (target === undefined) return undefined;
+    return { mode: 'do', action: { type: 'change', change: 'priority', target, priority: level } };
+  }
+  return undefined;
+}
+
 function parseClauseBody(span: Span): Clause[] {
   const dated = leadingDue(span);
   if (dated !== undefined) return dated;
@@ -2136,6 +2322,8 @@ function parseClauseBody(span: Span): Clause[] {
   if (question !== undefined) return [question];
   const status = parseStatusQuestion(span) ?? parseDidIQuestion(span);
   if (status !== undefined) return [status];
+  const scheduled = parseSchedule(span);
+  if (scheduled !== undefined) return [scheduled];
   const noLonger = parseNoLongerNeeded(span);
   if (noLonger !== undefined) return [noLonger];
   const listed = parseListQuestion(span);

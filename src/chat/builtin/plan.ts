@@ -7,11 +7,11 @@
 //   then  finishing touches that need the act's results (a re-added task
 //         that was done is completed again);
 //   show  the list, when the message also asked to see it.
-import type { Action, Change, Clause, Status, Target } from './intent.ts';
+import type { Action, Change, Clause, Priority, Status, Target } from './intent.ts';
 import { matchTitle, type TitledTask } from './match.ts';
 import type { Candidate, Memory, Pending, UndoStep } from './memory.ts';
 import { parseMessage, parseReference, parseTitles } from './parse.ts';
-import { HELP, joinAnd, lines, Named, named, numbersPhrase, plural } from './reply.ts';
+import { HELP, joinAnd, lines, marks, Named, named, numbersPhrase, plural } from './reply.ts';
 
 export type ToolName = 'add_task' | 'list_tasks' | 'complete_task' | 'delete_task' | 'update_task';
 export type Phase = 'look' | 'act' | 'then' | 'show';
@@ -58,7 +58,21 @@ const VERB: Readonly<Record<Change, string>> = {
   delete: 'delete',
   rename: 'rename',
   describe: 'update',
+  due: 'reschedule',
+  priority: 'change the priority of',
 };
+
+/** The tools' priority words: "medium" is their "normal". */
+const toolPriority = (priority: Priority): 'high' | 'normal' | 'low' =>
+  priority === 'medium' ? 'normal' : priority;
+
+/** list_tasks' input for a list request. */
+function listInput(action: Extract<Action, { type: 'list' }> | undefined): Record<string, unknown> {
+  const input: Record<string, unknown> = { status: action?.status ?? 'all' };
+  if (action?.due !== undefined) input.due = action.due;
+  if (action?.priority !== undefined) input.priority = toolPriority(action.priority);
+  return input;
+}
 
 // ------------------------------------------------------------ interpreting
 
@@ -526,11 +540,22 @@ const listedTasks = (value: unknown): TitledTask[] =>
     Number.isInteger(task.task_id),
   );
 
-const summaryOf = (value: unknown): { task_id: number; title: string } => {
-  const result = (value ?? {}) as { task_id?: unknown; title?: unknown };
+const summaryOf = (
+  value: unknown,
+): { task_id: number; title: string; due_text?: string; priority?: 'high' | 'normal' | 'low' } => {
+  const result = (value ?? {}) as {
+    task_id?: unknown;
+    title?: unknown;
+    due_text?: unknown;
+    priority?: unknown;
+  };
   return {
     task_id: Number(result.task_id),
     title: typeof result.title === 'string' ? result.title : '',
+    ...(typeof result.due_text === 'string' ? { due_text: result.due_text } : {}),
+    ...(result.priority === 'high' || result.priority === 'low'
+      ? { priority: result.priority }
+      : {}),
   };
 };
 
@@ -558,7 +583,21 @@ const noWork = (text: string, extra: Partial<Work> = {}): Work => ({
   ...extra,
 });
 
+const FILTERED = {
+  today: ['due today', 'Nothing is due today.'],
+  overdue: ['overdue', 'Nothing is overdue: you are on time!'],
+  upcoming: ['coming up', 'Nothing is coming up: no pending task has a later due date.'],
+  high: ['high priority', 'Nothing is marked high priority.'],
+} as const;
+
 function listText(tasks: TitledTask[], action: Extract<Action, { type: 'list' }>): string {
+  const filter = action.due ?? (action.priority === 'high' ? 'high' : undefined);
+  if (filter !== undefined) {
+    const [what, none] = FILTERED[filter];
+    if (tasks.length === 0) return none;
+    const noun = plural(tasks.length, 'task');
+    return `${filter === 'upcoming' ? `Coming up, ${noun}` : `${noun} ${tasks.length === 1 ? 'is' : 'are'} ${what}`}:\n${lines(tasks, false)}`;
+  }
   const { status } = action;
   const kind = status === 'pending' ? 'pending ' : status === 'completed' ? 'completed ' : '';
   const yes = action.yesNo === true ? (tasks.length > 0 ? 'Yes, y' : 'No: y') : 'Y';
@@ -605,6 +644,13 @@ function changeCall(
         toolName: 'update_task',
         input: { task_id: task.task_id, description: action.description ?? '' },
       };
+    case 'due':
+      return { toolName: 'update_task', input: { task_id: task.task_id, due: action.due ?? null } };
+    case 'priority':
+      return {
+        toolName: 'update_task',
+        input: { task_id: task.task_id, priority: toolPriority(action.priority ?? 'medium') },
+      };
   }
 }
 
@@ -626,6 +672,12 @@ function doneText(
         return `Task ${one.task_id} is now '${action.title ?? ''}'.`;
       case 'describe':
         return `I've updated ${named(one)}: its description is now "${action.description ?? ''}".`;
+      case 'due':
+        return action.due === null
+          ? `${Named(one)} has no due date now.`
+          : `${Named(one)} is now due ${one.due_text ?? action.due ?? ''}.`;
+      case 'priority':
+        return `${Named(one)} is now ${toolPriority(action.priority ?? 'medium')} priority.`;
     }
   }
   const list = joinAnd(done.map((task) => `${task.task_id} (${task.title})`));
@@ -646,7 +698,7 @@ function undoStepFor(
   task: TitledTask,
   result: { task_id: number; title: string },
   action: Extract<Action, { type: 'change' }>,
-): UndoStep {
+): UndoStep | undefined {
   switch (changeKind) {
     case 'complete':
       return { op: 'completed', task_id: task.task_id, title: result.title };
@@ -676,6 +728,10 @@ function undoStepFor(
         field: 'description',
         before: task.description ?? null,
       };
+    case 'due':
+    case 'priority':
+      // Undo reverses adds, deletes, completions and titles; a date is set again just as easily.
+      return undefined;
   }
 }
 
@@ -709,6 +765,12 @@ function questionFor(action: Action, found: TitledTask[], asked: boolean): strin
       return `Renaming ${them} would change its title to '${action.title ?? ''}'. Shall I rename it?`;
     case 'describe':
       return `That would set the description of ${them} to "${action.description ?? ''}". Shall I?`;
+    case 'due':
+      return action.due === null
+        ? `That would remove the due date of ${them}. Shall I?`
+        : `That would make ${them} due ${action.due ?? ''}. Shall I?`;
+    case 'priority':
+      return `That would make ${them} ${toolPriority(action.priority ?? 'medium')} priority. Shall I?`;
   }
 }
 
@@ -851,7 +913,13 @@ function changeWork(
       if (done.length > 0) {
         const results = found.flatMap((task, index) =>
           outcomes[index]?.ok === true
-            ? [{ ...task, title: summaryOf(outcomes[index].value).title || task.title }]
+            ? [
+                {
+                  ...task,
+                  ...summaryOf(outcomes[index].value),
+                  title: summaryOf(outcomes[index].value).title || task.title,
+                },
+              ]
             : [],
         );
         parts.push(doneText(action.change, results, action));
@@ -877,7 +945,7 @@ function changeWork(
       found.flatMap((task, index) => {
         const outcome = outcomes[index];
         return outcome?.ok === true
-          ? [undoStepFor(action.change, task, summaryOf(outcome.value), action)]
+          ? [undoStepFor(action.change, task, summaryOf(outcome.value), action) ?? []].flat()
           : [];
       }),
     focus: () =>
@@ -1090,13 +1158,14 @@ function askWork(
 }
 
 function addWork(action: Extract<Action, { type: 'add' }>): Work {
-  // Due phrases and priorities stay in the title until tasks can store them.
   const calls: ToolCall[] = action.tasks.map((task) => ({
     toolName: 'add_task',
-    input:
-      task.description === undefined
-        ? { title: task.title }
-        : { title: task.title, description: task.description },
+    input: {
+      title: task.title,
+      ...(task.description === undefined ? {} : { description: task.description }),
+      ...(task.due === undefined ? {} : { due: task.due }),
+      ...(task.priority === undefined ? {} : { priority: toolPriority(task.priority) }),
+    },
   }));
   return {
     calls,
@@ -1114,7 +1183,7 @@ function addWork(action: Extract<Action, { type: 'add' }>): Work {
       const parts: string[] = [];
       const first = added[0];
       if (added.length === 1 && first !== undefined)
-        parts.push(`I've added task ${first.task_id}: ${first.title}.`);
+        parts.push(`I've added task ${first.task_id}: ${first.title}${marks(first)}.`);
       else if (added.length > 1)
         parts.push(`I've added ${plural(added.length, 'task')}:\n${lines(added)}`);
       for (const [outcome, title] of failed) {
@@ -1181,7 +1250,15 @@ export function nextStep(message: string, memory: Memory, outcomes: readonly Out
   if (items.some(needsTasks)) {
     const look = of('look')[0];
     if (look === undefined)
-      return { phase: 'look', calls: [{ toolName: 'list_tasks', input: { status: lookStatus } }] };
+      return {
+        phase: 'look',
+        calls: [
+          {
+            toolName: 'list_tasks',
+            input: onlyList ? listInput(lists[0]) : { status: lookStatus },
+          },
+        ],
+      };
     if (!look.ok)
       return {
         text: failureText(failureOf(look.value), 'your tasks'),
@@ -1225,7 +1302,10 @@ export function nextStep(message: string, memory: Memory, outcomes: readonly Out
   const showNeeded = lists.length > 0 && (acts.length > 0 || !onlyList);
   const showStatus = lists[0]?.status ?? 'all';
   if (showNeeded && of('show').length === 0)
-    return { phase: 'show', calls: [{ toolName: 'list_tasks', input: { status: showStatus } }] };
+    return {
+      phase: 'show',
+      calls: [{ toolName: 'list_tasks', input: { ...listInput(lists[0]), status: showStatus } }],
+    };
 
   const shownOutcome = showNeeded ? of('show')[0] : of('look')[0];
   const parts: string[] = [];
