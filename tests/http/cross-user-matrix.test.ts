@@ -21,18 +21,7 @@ interface Attempt {
 }
 
 function looksMissing(outcome: Outcome): string | undefined {
-  if (outcome.kind === 'http' && typeof outcome.reply.body === 'string') {
-    // A stream that opened anyway (before the chat branch's contract, where
-    // errors known before the model runs are HTTP errors) may carry nothing
-    // but an error event saying not_found.
-    const events = [...outcome.reply.body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
-    const onlyNotFound =
-      events.every((event) => event === 'error') &&
-      (events.length === 0 || outcome.reply.body.includes('"not_found"'));
-    return outcome.reply.status === 200 && onlyNotFound
-      ? undefined
-      : `${outcome.reply.status} ${outcome.reply.body}`;
-  }
+  // The chat stream too: an error known before the model runs is a plain HTTP error.
   if (outcome.kind === 'http') {
     const { status, body } = outcome.reply;
     const code = (body as { error?: { code?: string } }).error?.code;
