@@ -67,6 +67,22 @@ export async function findTasksPage(
 
 export type ConversationHead = Omit<ExportedConversation, 'messages'>;
 
+interface ConversationHeadRow {
+  id: string;
+  title: string | null;
+  status: 'active' | 'archived';
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toConversationHead(row: ConversationHeadRow): ConversationHead {
+  return {
+    ...row,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
 /** Conversations by id, after `afterId`: the (user_id, id) key. */
 export async function findConversationsPage(
   trx: UserTransaction,
@@ -74,21 +90,11 @@ export async function findConversationsPage(
   afterId: string | null,
   limit: number,
 ): Promise<ConversationHead[]> {
-  const result = await sql<{
-    id: string;
-    title: string | null;
-    status: 'active' | 'archived';
-    created_at: Date;
-    updated_at: Date;
-  }>`
+  const result = await sql<ConversationHeadRow>`
     select id, title, status, created_at, updated_at from conversations
     where user_id = ${userId} ${afterId === null ? sql`` : sql`and id > ${afterId}`}
     order by id limit ${limit}`.execute(trx);
-  return result.rows.map((row) => ({
-    ...row,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  }));
+  return result.rows.map(toConversationHead);
 }
 
 export async function findConversationHead(
@@ -96,23 +102,11 @@ export async function findConversationHead(
   userId: string,
   conversationId: string,
 ): Promise<ConversationHead | null> {
-  const result = await sql<{
-    id: string;
-    title: string | null;
-    status: 'active' | 'archived';
-    created_at: Date;
-    updated_at: Date;
-  }>`
+  const result = await sql<ConversationHeadRow>`
     select id, title, status, created_at, updated_at from conversations
     where user_id = ${userId} and id = ${conversationId}`.execute(trx);
   const row = result.rows[0];
-  return row === undefined
-    ? null
-    : {
-        ...row,
-        created_at: row.created_at.toISOString(),
-        updated_at: row.updated_at.toISOString(),
-      };
+  return row === undefined ? null : toConversationHead(row);
 }
 
 /** A conversation's messages by seq, after `afterSeq`: the (user_id, conversation_id, seq) key. */
