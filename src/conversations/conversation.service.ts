@@ -44,6 +44,8 @@ export const HISTORY_LIMIT_DEFAULT = 50;
 export const HISTORY_LIMIT_MAX = 200;
 export const CONVERSATIONS_LIMIT_DEFAULT = 20;
 export const CONVERSATIONS_LIMIT_MAX = 100;
+/** The most messages saveMessages stores in one call. */
+export const MESSAGE_BATCH_MAX = 100;
 
 const CONTENT_MAX: Record<MessageRole, number> = {
   user: USER_MESSAGE_MAX,
@@ -100,6 +102,12 @@ const newMessageSchema = z
     }
   });
 
+// Validated item by item by parseNewMessage; the bound keeps one transaction short.
+const messageBatchSchema = z
+  .array(z.unknown(), { error: 'must be a list of messages' })
+  .min(1, { error: 'must hold at least one message' })
+  .max(MESSAGE_BATCH_MAX, { error: `may hold at most ${MESSAGE_BATCH_MAX} messages` });
+
 const historySchema = z.object({
   limit: limit(HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX),
   before: cursor.optional(),
@@ -126,8 +134,8 @@ interface MessageValues {
 }
 
 /** A new message checked against every rule, as the repository takes it. */
-export function parseNewMessage(input: NewMessage): MessageValues {
-  const values = parse(newMessageSchema, input);
+export function parseNewMessage(input: NewMessage, root?: string): MessageValues {
+  const values = parse(newMessageSchema, input, root);
   return {
     role: values.role,
     content: values.content,
@@ -339,6 +347,67 @@ export class ConversationService {
       if (earlier === null) throw error;
       return { message: replayed(earlier, row), created: false };
     }
+  }
+
+  /**
+   * Appends several messages in one transaction, in order: all of them are
+   * stored, with consecutive seq numbers, or none is. Keys work as in
+   * saveMessage; a message stored earlier under its key is returned again.
+   */
+  async saveMessages(
+    userId: string,
+    conversationId: string,
+    inputs: readonly NewMessage[],
+  ): Promise<Message[]> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    const rows = parse(messageBatchSchema, inputs, 'messages').map((input, index) =>
+      parseNewMessage(input as NewMessage, `messages.${index}`),
+    );
+    const append = () =>
+      asUser(this.#db, user, async (trx) => {
+        const saved: Message[] = [];
+        for (const row of rows) {
+          saved.push((await appendOrFindMessage(trx, user, conversation, row)).message);
+        }
+        return saved;
+      });
+    try {
+      return await append();
+    } catch (error) {
+      // A concurrent call with one of the keys committed first; this run finds its messages.
+      if (!lostIdempotencyRace(error)) throw error;
+      return append();
+    }
+  }
+
+  /**
+   * Removes the conversation's newest message and returns it (null when there
+   * is none). The messages left keep their seq numbers 1..n, so the next one
+   * saved takes the removed one's place.
+   */
+  async removeLastMessage(userId: string, conversationId: string): Promise<Message | null> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    const removed = await asUser(this.#db, user, (trx) =>
+      messages.removeLastMessage(trx, user, conversation),
+    );
+    if (removed === undefined) throw new NotFoundError('conversation');
+    return removed;
+  }
+
+  /**
+   * Removes every message of the conversation, keeping the conversation; the
+   * next message saved is seq 1 again. Returns how many were removed.
+   */
+  async clearMessages(userId: string, conversationId: string): Promise<number> {
+    const user = parse(id, userId, 'userId');
+    const conversation = parse(id, conversationId, 'conversationId');
+    const removed = await asUser(this.#db, user, (trx) =>
+      messages.removeAllMessages(trx, user, conversation),
+    );
+    if (removed === null) throw new NotFoundError('conversation');
+    return removed;
   }
 
   /**

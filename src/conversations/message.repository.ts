@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { execute, queries, type UserExecutor } from '../db/scope.ts';
+import { execute, queries, type UserExecutor, type UserTransaction } from '../db/scope.ts';
 import type { JsonObject, MessageTable } from '../db/schema.ts';
 import type { Message, MessageRole } from './conversation.ts';
 
@@ -189,4 +189,85 @@ export async function findHistory(
     .map(toMessage)
     .sort((a, b) => a.seq - b.seq);
   return { messageCount: first.message_count, messages };
+}
+
+/**
+ * Locks the conversation row, as an append does, and returns its message
+ * count; null when the conversation does not exist for this user. The removals
+ * below take the lock first and delete in a later statement: under READ
+ * COMMITTED that statement's snapshot includes every append that committed
+ * while this one waited, so the newest message is the one at the count.
+ */
+async function lockConversation(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+): Promise<number | null> {
+  const result = await execute(
+    trx,
+    sql<{ message_count: number }>`
+    select message_count from conversations
+    where user_id = ${userId} and id = ${conversationId}
+    for no key update`,
+  );
+  return result.rows[0]?.message_count ?? null;
+}
+
+/**
+ * Removes the conversation's newest message and lowers its count, so seq stays
+ * 1..count with no gaps. Undefined when the conversation does not exist for
+ * this user; null when it has no messages.
+ */
+export async function removeLastMessage(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+): Promise<Message | null | undefined> {
+  const count = await lockConversation(trx, userId, conversationId);
+  if (count === null) return undefined;
+  if (count === 0) return null;
+  const result = await execute(
+    trx,
+    sql<MessageRow>`
+    with removed as (
+      delete from messages
+      where user_id = ${userId} and conversation_id = ${conversationId} and seq = ${count}
+      returning ${messageColumns}
+    ), counted as (
+      update conversations set message_count = ${count - 1}
+      where user_id = ${userId} and id = ${conversationId} and exists (select from removed)
+    )
+    select * from removed`,
+  );
+  const row = result.rows[0];
+  return row === undefined ? null : toMessage(row);
+}
+
+/**
+ * Removes every message of the conversation and sets its count back to zero,
+ * so the next message is seq 1 again. The number removed; null when the
+ * conversation does not exist for this user.
+ */
+export async function removeAllMessages(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+): Promise<number | null> {
+  const count = await lockConversation(trx, userId, conversationId);
+  if (count === null) return null;
+  if (count === 0) return 0;
+  const result = await execute(
+    trx,
+    sql<{ removed: number }>`
+    with removed as (
+      delete from messages
+      where user_id = ${userId} and conversation_id = ${conversationId}
+      returning 1
+    ), counted as (
+      update conversations set message_count = 0
+      where user_id = ${userId} and id = ${conversationId}
+    )
+    select count(*)::int as removed from removed`,
+  );
+  return result.rows[0]?.removed ?? 0;
 }
