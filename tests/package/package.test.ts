@@ -104,10 +104,13 @@ describe('the npm package', () => {
     assert.ok(!existsSync(join(installed, 'src')));
     const files = readdirSync(join(installed, 'dist'), { recursive: true }).map(String);
     assert.ok(files.includes('index.js') && files.includes('index.d.ts'));
+    assert.ok(
+      files.includes(join('agents', 'index.js')) && files.includes(join('agents', 'index.d.ts')),
+    );
     assert.ok(!files.some((file) => file.includes('.test.')));
   });
 
-  it("imports openStore from 'todochat' on plain node and uses it", async (t) => {
+  it("imports openStore from 'todochat' and StoreSession from 'todochat/agents' on plain node", async (t) => {
     if (unavailable !== undefined) return t.skip(unavailable);
     const { code, output } = await runProcess(process.execPath, ['use-store.mjs'], {
       cwd: consumer,
@@ -115,6 +118,7 @@ describe('the npm package', () => {
     });
     assert.equal(code, 0, output);
     assert.match(output, /task 1: from the package \(pending\)/);
+    assert.match(output, /session item: hello from the agents entry/);
   });
 
   it('ships declarations a strict TypeScript consumer type-checks against', async (t) => {

@@ -1,6 +1,8 @@
 // An adopter's TypeScript: both entry points, type-checked strictly.
 import { openStore, type Store, type Task } from 'todochat';
 import { createApp, TokenService } from 'todochat/server';
+import { StoreSession } from 'todochat/agents';
+import type { Session } from '@openai/agents';
 
 export async function firstTitle(store: Store, userId: string): Promise<string | undefined> {
   const tasks: Task[] = await store.tasks.listTasks(userId);
@@ -19,4 +21,8 @@ export async function mount(): Promise<Response> {
     logger: pino({ level: 'silent' }),
   });
   return app.request('/healthz');
+}
+
+export function session(store: Store, userId: string): Session {
+  return new StoreSession({ conversations: store.conversations, userId, maxItems: 50 });
 }

@@ -1,5 +1,6 @@
 // An adopter's script: the library entry point on plain node.
 import { openStore, ValidationError } from 'todochat';
+import { StoreSession } from 'todochat/agents';
 
 const store = await openStore({ dataDir: 'memory://' });
 try {
@@ -9,6 +10,11 @@ try {
   await store.tasks.addTask(user.id, { title: '' }).catch((error) => {
     if (!(error instanceof ValidationError)) throw error;
   });
+  // The Agents SDK session, from its own entry point.
+  const session = new StoreSession({ conversations: store.conversations, userId: user.id });
+  await session.addItems([{ role: 'user', content: 'hello from the agents entry' }]);
+  const [item] = await session.getItems();
+  console.log(`session item: ${item.content}`);
 } finally {
   await store.close();
 }
