@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'migration_failed'
   // Raised at the edges (HTTP, MCP) rather than by the store.
   | 'unauthorized'
+  | 'forbidden'
   | 'malformed_request'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -107,6 +108,13 @@ export class DatabaseUnavailableError extends AppError {
 export class UnauthorizedError extends AppError {
   constructor(message = 'Sign in first: send Authorization: Bearer <token>') {
     super('unauthorized', message);
+  }
+}
+
+/** Signed in, but this way of signing in may not do this (an API key managing API keys). */
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('forbidden', message);
   }
 }
 

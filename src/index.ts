@@ -5,6 +5,7 @@ export {
   AppError,
   ConflictError,
   DatabaseUnavailableError,
+  ForbiddenError,
   NotFoundError,
   StoreLockedError,
   UnauthorizedError,

@@ -1,6 +1,7 @@
 // /api/me/api-keys: the caller's API keys. The key itself is in the creation
 // response only; listings show its name, hint and when it was last used.
 import { createRoute, z } from '@hono/zod-openapi';
+import { ForbiddenError } from '../errors.ts';
 import type { AppRouter } from '../http/app-env.ts';
 import {
   bearerSecurity,
@@ -70,7 +71,7 @@ const createApiKey = createRoute({
   },
   responses: {
     201: jsonContent(CreatedApiKeySchema, 'The new key, shown this once'),
-    ...errorResponses('conflict', 'validation_failed'),
+    ...errorResponses('forbidden', 'conflict', 'validation_failed'),
   },
 });
 
@@ -103,6 +104,13 @@ const revokeApiKey = createRoute({
 export function apiKeyRoutes(apiKeys: ApiKeyService): AppRouter {
   return createRouter()
     .openapi(createApiKey, async (c) => {
+      // A key that leaked must not be able to mint others that outlive its
+      // revocation: only a sign-in (a password or an outside sign-in) may.
+      if (c.get('credential') === 'api_key') {
+        throw new ForbiddenError(
+          'An API key cannot create API keys: sign in (POST /api/auth/login) and create it with that token',
+        );
+      }
       const { apiKey, key } = await apiKeys.createApiKey(c.get('userId'), c.req.valid('json'));
       return c.json({ ...toApiKeyJson(apiKey), key }, 201);
     })

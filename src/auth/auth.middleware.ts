@@ -34,14 +34,19 @@ export function requireUser(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const token = match?.[1];
     if (token === undefined) throw new UnauthorizedError();
-    const signIn = (userId: string, signedInAt: Date | undefined) => {
+    const signIn = (
+      userId: string,
+      signedInAt: Date | undefined,
+      credential: AppEnv['Variables']['credential'] = 'token',
+    ) => {
       c.set('userId', userId);
       c.set('signedInAt', signedInAt);
+      c.set('credential', credential);
       c.get('logger').setBindings({ userId });
     };
 
     if (options.apiKeys !== undefined && isApiKey(token)) {
-      signIn(await options.apiKeys.authenticate(token), undefined);
+      signIn(await options.apiKeys.authenticate(token), undefined, 'api_key');
       await next();
       return;
     }

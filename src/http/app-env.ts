@@ -10,6 +10,8 @@ export interface AppEnv {
     userId: string;
     /** When the caller's token was issued, if it says: confirms deleting an account. */
     signedInAt: Date | undefined;
+    /** How the caller signed in: an API key may use the API but not manage keys. */
+    credential: 'token' | 'api_key';
   };
 }
 

@@ -17,6 +17,7 @@ import type { AppEnv } from './app-env.ts';
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   malformed_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -22,6 +22,7 @@ export const ErrorSchema = z
 const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   malformed_request: 'The body is not valid JSON',
   unauthorized: 'No token, or an invalid or expired one',
+  forbidden: 'Signed in with an API key, which may not do this; use a sign-in token',
   not_found: 'No such object for this user',
   conflict: 'Conflicts with existing data',
   payload_too_large: 'The body is larger than the limit',

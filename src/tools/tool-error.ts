@@ -28,6 +28,7 @@ const LOGGED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'store_locked',
   'migration_failed',
   'unauthorized',
+  'forbidden',
   'malformed_request',
   'unsupported_media_type',
   'internal_error',
@@ -58,6 +59,7 @@ const HINTS: Readonly<Record<ErrorCode, (error: AppError, call: ToolCallSubject)
   // one reach here it is reported like an unexpected failure.
   migration_failed: () => OUR_SIDE,
   unauthorized: () => OUR_SIDE,
+  forbidden: () => OUR_SIDE,
   malformed_request: () => OUR_SIDE,
   unsupported_media_type: () => OUR_SIDE,
   internal_error: () => OUR_SIDE,

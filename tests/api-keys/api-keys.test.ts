@@ -91,6 +91,24 @@ describeStore('API keys', (ctx) => {
     assert.equal((await alice.client.delete(`/api/me/api-keys/${key.id}`)).status, 404);
   });
 
+  it('cannot create more keys itself, so a leaked key cannot outlive its revocation', async () => {
+    const { app } = createTestApp(ctx.store);
+    const alice = await signUp(app);
+    const key = json<ApiKeyJson>(await alice.client.post('/api/me/api-keys', { name: 'mcp' }));
+    const withKey = new Client(app, key.key);
+    const refused = await withKey.post('/api/me/api-keys', { name: 'another' });
+    assert.equal(refused.status, 403);
+    const body = json<{ error: { code: string; message: string } }>(refused);
+    assert.equal(body.error.code, 'forbidden');
+    assert.match(body.error.message, /sign in/);
+    // It still works for the API, and the sign-in token still manages keys.
+    assert.equal((await withKey.get('/api/me/api-keys')).status, 200);
+    const names = json<{ keys: ApiKeyJson[] }>(await alice.client.get('/api/me/api-keys')).keys.map(
+      (listed) => listed.name,
+    );
+    assert.deepEqual(names, ['mcp']);
+  });
+
   it("treats another user's key as not found, and a forged key as unauthorized", async () => {
     const { app } = createTestApp(ctx.store);
     const alice = await signUp(app);
