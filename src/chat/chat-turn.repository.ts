@@ -1,7 +1,9 @@
 // Claims on chat turns and the per-user model-call counters (0003_chat_turns).
-import { sql } from 'kysely';
-import type { UserTransaction } from '../db/scope.ts';
-import type { JsonObject } from '../db/schema.ts';
+import { sql, type Selectable } from 'kysely';
+import { messageColumns, toMessage } from '../conversations/message.repository.ts';
+import type { Message } from '../conversations/conversation.ts';
+import { execute, type UserExecutor, type UserTransaction } from '../db/scope.ts';
+import type { JsonObject, MessageTable } from '../db/schema.ts';
 
 export type TurnState = 'running' | 'done' | 'failed';
 
@@ -94,6 +96,47 @@ export async function endTurn(
     .where('state', '=', 'running')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Ends our attempt with its reply, in one statement: the turn is marked done,
+ * the reply appended as the conversation's next message (and, on a first
+ * turn, the title set unless someone has named the conversation since).
+ * Null, with nothing written, when another instance has taken the turn over.
+ * The reply's id is chosen here so that the turn can point at it in the same
+ * statement; the foreign key is checked at the statement's end.
+ */
+export async function finishTurn(
+  executor: UserExecutor,
+  userId: string,
+  turn: { userMessageId: string; attempt: number; conversationId: string },
+  reply: { content: string; metadata: JsonObject | null; title: string | null },
+): Promise<Message | null> {
+  const replyId = crypto.randomUUID();
+  const metadata = reply.metadata === null ? null : JSON.stringify(reply.metadata);
+  const result = await execute(
+    executor,
+    sql<Selectable<MessageTable>>`
+    with turn as (
+      update chat_turns
+      set state = 'done', reply_id = ${replyId}, error = null, lease_until = now()
+      where user_id = ${userId} and user_message_id = ${turn.userMessageId}
+        and attempt = ${turn.attempt} and state = 'running'
+      returning 1
+    ), conversation as (
+      update conversations
+      set message_count = message_count + 1, title = coalesce(title, ${reply.title}::text)
+      where user_id = ${userId} and id = ${turn.conversationId} and exists (select from turn)
+      returning message_count
+    )
+    insert into messages (id, user_id, conversation_id, seq, role, content, metadata)
+    select ${replyId}, ${userId}, ${turn.conversationId}, conversation.message_count,
+           'assistant', ${reply.content}, ${metadata}::jsonb
+    from conversation
+    returning ${messageColumns}`,
+  );
+  const row = result.rows[0];
+  return row === undefined ? null : toMessage(row);
 }
 
 /** Asks the turns running in a conversation to stop; how many were asked. */

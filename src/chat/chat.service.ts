@@ -19,6 +19,7 @@ import {
   stepCountIs,
   streamText,
   tool,
+  zodSchema,
   type LanguageModel,
   type ModelMessage,
   type ProviderMetadata,
@@ -35,10 +36,9 @@ import {
   findRecentMessages,
   lostIdempotencyRace,
   parseNewMessage,
-  setTitleIfUntitled,
 } from '../conversations/conversation.service.ts';
 import type { Conversation, Message } from '../conversations/conversation.ts';
-import { asUser } from '../db/scope.ts';
+import { asUser, userStatement } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
 import { AppError, ConflictError, ModelError, NotFoundError, RateLimitedError } from '../errors.ts';
 import type { TaskService } from '../tasks/task.service.ts';
@@ -50,6 +50,7 @@ import {
   claimTurn,
   countModelTurn,
   endTurn,
+  finishTurn,
   findTurn,
   requestStop,
   type RateWindow,
@@ -58,6 +59,14 @@ import {
 import { toModelMessages, recordedToolCalls, type ToolCallRecord } from './history.ts';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat-settings.ts';
 import { TITLE_LENGTH, titleFromMessage } from './title.ts';
+
+// The AI SDK turns a tool's zod schema into JSON Schema when it prepares a
+// request, and caches that on the schema object it wraps: wrapped once here,
+// the conversion happens once per process instead of on every model step.
+const modelTools = todoTools.map((definition) => ({
+  definition,
+  inputSchema: zodSchema(definition.inputSchema),
+}));
 
 export type { ToolCallRecord } from './history.ts';
 
@@ -308,17 +317,20 @@ export class ChatService {
     });
     const newTitle = await title;
     const values = parseNewMessage({ role: 'assistant', content: response, metadata });
-    const reply = await asUser(this.#db, userId, async (trx) => {
-      const saved = await appendOrFindMessage(trx, userId, conversation.id, values);
-      if (!(await endTurn(trx, userId, claim, { state: 'done', replyId: saved.message.id }))) {
-        // Our lease ran out and another instance took the turn over: its reply stands.
-        throw new ConflictError('This turn was taken over by a retry; reload the conversation', {
-          details: { reason: 'turn_taken_over' },
-        });
-      }
-      if (newTitle !== null) await setTitleIfUntitled(trx, userId, conversation.id, newTitle);
-      return saved.message;
-    });
+    // One statement, one round trip: the turn ends, the reply is appended
+    // and a first turn names the conversation, or none of it happens.
+    const reply = await finishTurn(
+      userStatement(this.#db, userId),
+      userId,
+      { ...claim, conversationId: conversation.id },
+      { content: values.content, metadata: values.metadata, title: newTitle },
+    );
+    if (reply === null) {
+      // Our lease ran out and another instance took the turn over: its reply stands.
+      throw new ConflictError('This turn was taken over by a retry; reload the conversation', {
+        details: { reason: 'turn_taken_over' },
+      });
+    }
     const result: ChatTurnResult = {
       conversationId: conversation.id,
       response,
@@ -513,10 +525,10 @@ export class ChatService {
     providerMetadata: ProviderMetadata | undefined;
   }> {
     const tools: ToolSet = {};
-    for (const definition of todoTools) {
+    for (const { definition, inputSchema } of modelTools) {
       tools[definition.name] = tool({
         description: definition.description,
-        inputSchema: definition.inputSchema,
+        inputSchema,
         execute: async (args: unknown) => {
           const outcome = await runTool(definition, context, args);
           // Thrown, the {code, hint} reaches the model as the tool's error, and it answers.

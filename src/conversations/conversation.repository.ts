@@ -48,22 +48,6 @@ export async function findConversation(
   return row === undefined ? null : toConversation(row);
 }
 
-export async function setTitleIfUntitled(
-  trx: UserTransaction,
-  userId: string,
-  id: string,
-  title: string,
-): Promise<boolean> {
-  const result = await trx
-    .updateTable('conversations')
-    .set({ title })
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .where('title', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 export async function findLatestActiveConversation(
   trx: UserTransaction,
   userId: string,

@@ -219,16 +219,6 @@ export function findMessage(
   return messages.findMessageById(trx, userId, messageId);
 }
 
-/** Gives the conversation `newTitle` unless it has a title already (a rename always wins). */
-export function setTitleIfUntitled(
-  trx: UserTransaction,
-  userId: string,
-  conversationId: string,
-  newTitle: string,
-): Promise<boolean> {
-  return conversations.setTitleIfUntitled(trx, userId, conversationId, newTitle);
-}
-
 /** True when `error` is what appendOrFindMessage throws when a concurrent call won. */
 export function lostIdempotencyRace(error: unknown): boolean {
   return error instanceof ConflictError && error.duplicate === 'idempotency_key';

@@ -5,7 +5,7 @@ import type { Message, MessageRole } from './conversation.ts';
 
 type MessageRow = Selectable<MessageTable>;
 
-function toMessage(row: Omit<MessageRow, 'idempotency_key'>): Message {
+export function toMessage(row: Omit<MessageRow, 'idempotency_key'>): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -18,7 +18,7 @@ function toMessage(row: Omit<MessageRow, 'idempotency_key'>): Message {
   };
 }
 
-const messageColumns = sql`id, user_id, conversation_id, seq, role, content, metadata, created_at`;
+export const messageColumns = sql`id, user_id, conversation_id, seq, role, content, metadata, created_at`;
 
 /**
  * Appends a message in one statement: bumping the conversation's

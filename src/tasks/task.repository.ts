@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { UserTransaction } from '../db/scope.ts';
+import { execute, type UserExecutor, type UserTransaction } from '../db/scope.ts';
 import type { TaskTable } from '../db/schema.ts';
 import type { Due } from './due.ts';
 import type { Task, TaskDueFilter, TaskPriority, TaskRef } from './task.ts';
@@ -41,11 +41,13 @@ export interface TaskValues {
 
 /** Takes the user's next task number from their users row, which stays locked until commit. */
 export async function insertTask(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   values: TaskValues,
 ): Promise<Task | null> {
-  const result = await sql<TaskRow>`
+  const result = await execute(
+    executor,
+    sql<TaskRow>`
     with counter as (
       update users set next_task_number = next_task_number + 1
       where id = ${userId}
@@ -55,7 +57,8 @@ export async function insertTask(
     select ${userId}, counter.number, ${values.title}, ${values.description},
            ${values.due?.date ?? null}::date, ${values.due?.at ?? null}::timestamptz, ${values.priority}
     from counter
-    returning ${taskColumns}`.execute(trx);
+    returning ${taskColumns}`,
+  );
   const row = result.rows[0];
   return row === undefined ? null : toTask(row);
 }

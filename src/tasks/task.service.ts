@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
-import { asUser, type UserTransaction } from '../db/scope.ts';
+import { asUser, userStatement, type UserTransaction } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
 import { findTimeZone } from '../users/user.repository.ts';
 import { id, parse, text } from '../validation.ts';
@@ -108,14 +108,22 @@ export class TaskService {
   async addTask(userId: string, input: NewTask): Promise<Task> {
     const user = parse(id, userId, 'userId');
     const values = parse(newTaskSchema, input);
-    const task = await asUser(this.#db, user, async (trx) =>
-      tasks.insertTask(trx, user, {
-        title: values.title,
-        description: values.description ?? null,
-        due: (await this.#readDue(trx, user, values.due)) ?? null,
-        priority: values.priority ?? 'normal',
-      }),
-    );
+    const row = {
+      title: values.title,
+      description: values.description ?? null,
+      priority: values.priority ?? 'normal',
+    };
+    // Without a due date it is one statement, sent as one round trip; a due
+    // date in words first needs the user's time zone, in the same transaction.
+    const task =
+      values.due === undefined || values.due === null
+        ? await tasks.insertTask(userStatement(this.#db, user), user, { ...row, due: null })
+        : await asUser(this.#db, user, async (trx) =>
+            tasks.insertTask(trx, user, {
+              ...row,
+              due: (await this.#readDue(trx, user, values.due)) ?? null,
+            }),
+          );
     if (task === null) throw new NotFoundError('user');
     return task;
   }
