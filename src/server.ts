@@ -7,10 +7,10 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import { createApp } from './app.ts';
-import { createChatModel } from './chat/chat-model.ts';
 import { tokenSecretPath, loadOrCreateTokenSecret } from './auth/token-secret.ts';
 import { TokenService } from './auth/token.service.ts';
 import type { Config } from './config.ts';
+import { chatOptionsFrom } from './services.ts';
 import { openStore, type Store } from './store.ts';
 
 export { createApp, type AppOptions } from './app.ts';
@@ -86,14 +86,15 @@ export async function startServer(
     ttlSeconds: config.tokenTtlSeconds,
     external: config.externalAuth,
   });
+  const chat = chatOptionsFrom(config);
   const app = createApp({
     store,
     tokens,
     logger,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
-    model: createChatModel(config.chatModel),
-    chatSettings: config.chat,
+    model: chat.model,
+    chatSettings: chat.settings,
   });
 
   let server: ServerType | undefined;

@@ -3,11 +3,10 @@
 // picks up where it left off after a restart.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { createChatModel } from '../chat/chat-model.ts';
-import { ChatService } from '../chat/chat.service.ts';
 import type { Config } from '../config.ts';
 import type { Conversation } from '../conversations/conversation.ts';
 import { AppError, StoreLockedError } from '../errors.ts';
+import { chatOptionsFrom, createChatService } from '../services.ts';
 import { openStore, type Store } from '../store.ts';
 import { ensureLocalUser, LOCAL_USER_EMAIL } from './local-user.ts';
 
@@ -65,12 +64,7 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
       await printList(store, user.id);
       return;
     }
-    const chat = new ChatService({
-      database: store.database,
-      tasks: store.tasks,
-      model: createChatModel(config.chatModel),
-      settings: config.chat,
-    });
+    const chat = createChatService(store, chatOptionsFrom(config));
     let conversation =
       values.conversation !== undefined
         ? await store.conversations.getConversationForUser(user.id, values.conversation)
