@@ -15,7 +15,8 @@ import { openStore, type Store } from './store.ts';
 
 export { createApp, type AppOptions } from './app.ts';
 export { TokenService } from './auth/token.service.ts';
-export { createChatModel, type ChatModelConfig } from './chat/chat-model.ts';
+export { createChatModel } from './chat/chat-model.ts';
+export type { ChatModelConfig } from './chat/chat-settings.ts';
 export { ConfigError, loadConfig, type Config } from './config.ts';
 
 export interface RunningServer {

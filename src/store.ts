@@ -4,13 +4,8 @@
 import type { Kysely } from 'kysely';
 import { ApiKeyService } from './api-keys/api-key.service.ts';
 import { ConversationService } from './conversations/conversation.service.ts';
-import {
-  openDatabase,
-  type DatabaseOptions,
-  type Engine,
-  type PoolSettings,
-  type QueryEvent,
-} from './db/database.ts';
+import type { PoolSettings } from './db/database-settings.ts';
+import { openDatabase, type DatabaseOptions, type Engine, type QueryEvent } from './db/database.ts';
 import { pingDatabase } from './db/health.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';

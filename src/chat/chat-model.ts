@@ -3,10 +3,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import { createBuiltinModel } from './builtin-assistant.ts';
-
-export type ChatModelConfig =
-  | { provider: 'builtin' }
-  | { provider: 'openai-compatible'; baseUrl: string; apiKey: string | undefined; model: string };
+import type { ChatModelConfig } from './chat-settings.ts';
 
 export function createChatModel(config: ChatModelConfig): LanguageModel {
   if (config.provider === 'builtin') return createBuiltinModel();
