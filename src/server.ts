@@ -11,7 +11,7 @@ import { tokenSecretPath, loadOrCreateTokenSecret } from './auth/token-secret.ts
 import { TokenService } from './auth/token.service.ts';
 import type { Config } from './config.ts';
 import { chatOptionsFrom } from './services.ts';
-import { openStore, type Store } from './store.ts';
+import { openStore, storeOptionsFrom, type Store } from './store.ts';
 
 export { createApp, type AppOptions } from './app.ts';
 export { TokenService } from './auth/token.service.ts';
@@ -66,11 +66,7 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config),
 ): Promise<RunningServer> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  });
+  const store = await openStore(storeOptionsFrom(config));
   let secret = config.tokenSecret;
   if (secret === undefined) {
     const path = tokenSecretPath(config.dataDir);

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { Conversation } from '../conversations/conversation.ts';
 import { AppError, StoreLockedError } from '../errors.ts';
 import { chatOptionsFrom, createChatService } from '../services.ts';
-import { openStore, type Store } from '../store.ts';
+import { openStore, storeOptionsFrom, type Store } from '../store.ts';
 import { ensureLocalUser, LOCAL_USER_EMAIL } from './local-user.ts';
 
 const HELP = `Type a message and press Enter. Commands: /new (new conversation), /list, /quit.
@@ -44,11 +44,7 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
       user: { type: 'string', default: LOCAL_USER_EMAIL },
     },
   });
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  }).catch((error: unknown) => {
+  const store = await openStore(storeOptionsFrom(config)).catch((error: unknown) => {
     if (!(error instanceof StoreLockedError)) throw error;
     throw new AppError(
       'store_locked',

@@ -22,7 +22,9 @@ import {
 export type Engine = 'pglite' | 'postgres';
 
 export interface DatabaseOptions {
+  /** A PostgreSQL URL. Without it the database is embedded PGlite in `dataDir`. */
   databaseUrl?: string | undefined;
+  /** PGlite data directory, created on first use; `memory://` keeps it in memory. */
   dataDir?: string | undefined;
   pool?: Partial<PoolSettings> | undefined;
   /** A PGlite data directory dump (`dumpDataDir()`) to start from; in-memory only. */
