@@ -16,7 +16,10 @@ export interface ChatOptions {
 }
 
 /** The model and the turn's limits the configuration names (CHAT_MODEL, CHAT_*). */
-export function chatOptionsFrom(config: Pick<Config, 'chatModel' | 'chat'>): ChatOptions {
+export function chatOptionsFrom(config: Pick<Config, 'chatModel' | 'chat'>): {
+  model: LanguageModel;
+  settings: Readonly<ChatSettings>;
+} {
   return { model: createChatModel(config.chatModel), settings: config.chat };
 }
 

@@ -10,7 +10,7 @@ export function createChatModel(config: ChatModelConfig): LanguageModel {
   return createOpenAICompatible({
     name: 'openai-compatible',
     baseURL: config.baseUrl,
-    apiKey: config.apiKey,
+    ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
   }).chatModel(config.model);
 }
 

@@ -42,15 +42,19 @@ export interface QueryEvent {
   failed: boolean;
 }
 
-function logger(onQuery: DatabaseOptions['onQuery']): KyselyConfig['log'] {
-  if (onQuery === undefined) return undefined;
-  return (event: LogEvent) => {
-    onQuery({
-      sql: event.query.sql,
-      parameters: event.query.parameters,
-      durationMs: event.queryDurationMillis,
-      failed: event.level === 'error',
-    });
+type LogOption = Pick<KyselyConfig, 'log'>;
+
+function logger(onQuery: DatabaseOptions['onQuery']): LogOption {
+  if (onQuery === undefined) return {};
+  return {
+    log: (event: LogEvent) => {
+      onQuery({
+        sql: event.query.sql,
+        parameters: event.query.parameters,
+        durationMs: event.queryDurationMillis,
+        failed: event.level === 'error',
+      });
+    },
   };
 }
 
@@ -121,7 +125,7 @@ function discardBroken(pool: pg.Pool): pg.Pool {
 function openPostgres(
   url: string,
   settings: PoolSettings,
-  log: KyselyConfig['log'],
+  log: LogOption,
   onRoundTrip: RoundTripListener | undefined,
 ): DatabaseHandle {
   const options = {
@@ -150,7 +154,7 @@ function openPostgres(
       },
       onRoundTrip,
     ),
-    log,
+    ...log,
   });
   return {
     db,
@@ -170,12 +174,15 @@ async function closePglite(db: Kysely<Database>, pglite: PGlite): Promise<void> 
 async function openPglite(
   dataDir: string,
   initialData: Blob | undefined,
-  log: KyselyConfig['log'],
+  log: LogOption,
   onRoundTrip: RoundTripListener | undefined,
 ): Promise<DatabaseHandle> {
   if (dataDir === IN_MEMORY) {
-    const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
-    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
+    const pglite = await PGlite.create({
+      dataDir: IN_MEMORY,
+      ...(initialData === undefined ? {} : { loadDataDir: initialData }),
+    });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), ...log });
     return { db, engine: 'pglite', location: IN_MEMORY, close: () => closePglite(db, pglite) };
   }
   if (initialData !== undefined) {
@@ -186,7 +193,7 @@ async function openPglite(
   const lock = lockDataDir(absolute);
   try {
     const pglite = await PGlite.create({ dataDir: absolute });
-    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), ...log });
     return {
       db,
       engine: 'pglite',
