@@ -20,8 +20,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
-import { ChatService } from '../src/chat/chat.service.ts';
-import { createChatModel } from '../src/chat/chat-model.ts';
+import { createChatService } from '../src/services.ts';
 import { openStore, type Store } from '../src/store.ts';
 import { HISTORY_SQL, LIST_SQL, SAVE_SQL, type Fixture } from './floor.ts';
 import { httpBench, type HttpRow } from './http.ts';
@@ -255,11 +254,7 @@ async function costs(
 }
 
 async function runChatBench(store: Store, fixture: Fixture) {
-  const chat = new ChatService({
-    database: store.database,
-    tasks: store.tasks,
-    model: createChatModel({ provider: 'builtin' }),
-  });
+  const chat = createChatService(store);
   const conversation = await store.conversations.createConversation(fixture.userId, {
     title: 'chat bench',
   });

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const response = await fetch(`${url}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
     });
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     const text = await response.text();

@@ -10,9 +10,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { LanguageModel } from 'ai';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { createChatModel } from './chat/chat-model.ts';
 import { chatRoutes } from './chat/chat.routes.ts';
-import { ChatService, type ChatSettings } from './chat/chat.service.ts';
+import type { ChatSettings } from './chat/chat-settings.ts';
 import { mcpRoutes } from './mcp/mcp.routes.ts';
 import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
 import { requireUser } from './auth/auth.middleware.ts';
@@ -27,6 +26,7 @@ import { webRoutes } from './web/web.routes.ts';
 import { errorResponse } from './http/error-handler.ts';
 import { requireUtf8Body } from './http/utf8-body.ts';
 import { bearerSecurity, createRouter, documentSharedResponses } from './http/openapi.ts';
+import { createChatService } from './services.ts';
 import type { Store } from './store.ts';
 import { portabilityRoutes } from './portability/portability.routes.ts';
 import { PortabilityService } from './portability/portability.service.ts';
@@ -134,12 +134,7 @@ export function createApp(options: AppOptions): AppRouter {
   app.route('/', apiKeyRoutes(store.apiKeys));
   app.route('/', searchRoutes(store.search));
   app.route('/', portabilityRoutes(new PortabilityService(store.database)));
-  const chat = new ChatService({
-    database: store.database,
-    tasks: store.tasks,
-    model: options.model ?? createChatModel({ provider: 'builtin' }),
-    settings: options.chatSettings,
-  });
+  const chat = createChatService(store, { model: options.model, settings: options.chatSettings });
   app.route('/', chatRoutes(chat));
   app.route('/', mcpRoutes(store.tasks));
 

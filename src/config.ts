@@ -1,10 +1,13 @@
 // Configuration from the environment: the only module that reads
 // process.env. Every problem is reported at once, and the result is frozen.
 import { z } from 'zod';
-import type { ChatModelConfig } from './chat/chat-model.ts';
-import { DEFAULT_CHAT_SETTINGS, type ChatSettings } from './chat/chat-settings.ts';
+import {
+  DEFAULT_CHAT_SETTINGS,
+  type ChatModelConfig,
+  type ChatSettings,
+} from './chat/chat-settings.ts';
 import { parseConnectionString } from './db/connection-string.ts';
-import { DEFAULT_DATA_DIR, DEFAULT_POOL, type PoolSettings } from './db/database.ts';
+import { DEFAULT_DATA_DIR, DEFAULT_POOL, type PoolSettings } from './db/database-settings.ts';
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 

@@ -35,7 +35,7 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { details?: Record<string, unknown>; cause?: unknown },
+    options?: { details?: Record<string, unknown> | undefined; cause?: unknown },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;

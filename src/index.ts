@@ -29,6 +29,7 @@ export type { NewUser, User } from './users/user.ts';
 export type { ApiKey, CreatedApiKey } from './api-keys/api-key.ts';
 export type { ApiKeyService } from './api-keys/api-key.service.ts';
 export type { UserService } from './users/user.service.ts';
-export type { Engine, PoolSettings, QueryEvent } from './db/database.ts';
+export type { Engine, QueryEvent } from './db/database.ts';
+export type { PoolSettings } from './db/database-settings.ts';
 export type { JsonObject, JsonValue } from './db/schema.ts';
 export { MigrationError } from './db/migrator.ts';

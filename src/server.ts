@@ -7,15 +7,16 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import { createApp } from './app.ts';
-import { createChatModel } from './chat/chat-model.ts';
 import { tokenSecretPath, loadOrCreateTokenSecret } from './auth/token-secret.ts';
 import { TokenService } from './auth/token.service.ts';
 import type { Config } from './config.ts';
-import { openStore, type Store } from './store.ts';
+import { chatOptionsFrom } from './services.ts';
+import { openStore, storeOptionsFrom, type Store } from './store.ts';
 
 export { createApp, type AppOptions } from './app.ts';
 export { TokenService } from './auth/token.service.ts';
-export { createChatModel, type ChatModelConfig } from './chat/chat-model.ts';
+export { createChatModel } from './chat/chat-model.ts';
+export type { ChatModelConfig } from './chat/chat-settings.ts';
 export { ConfigError, loadConfig, type Config } from './config.ts';
 
 export interface RunningServer {
@@ -65,11 +66,7 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config),
 ): Promise<RunningServer> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  });
+  const store = await openStore(storeOptionsFrom(config));
   let secret = config.tokenSecret;
   if (secret === undefined) {
     const path = tokenSecretPath(config.dataDir);
@@ -86,14 +83,15 @@ export async function startServer(
     ttlSeconds: config.tokenTtlSeconds,
     external: config.externalAuth,
   });
+  const chat = chatOptionsFrom(config);
   const app = createApp({
     store,
     tokens,
     logger,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
-    model: createChatModel(config.chatModel),
-    chatSettings: config.chat,
+    model: chat.model,
+    chatSettings: chat.settings,
   });
 
   let server: ServerType | undefined;

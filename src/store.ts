@@ -4,13 +4,8 @@
 import type { Kysely } from 'kysely';
 import { ApiKeyService } from './api-keys/api-key.service.ts';
 import { ConversationService } from './conversations/conversation.service.ts';
-import {
-  openDatabase,
-  type DatabaseOptions,
-  type Engine,
-  type PoolSettings,
-  type QueryEvent,
-} from './db/database.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseOptions, type Engine } from './db/database.ts';
 import { pingDatabase } from './db/health.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import type { Database } from './db/schema.ts';
@@ -19,20 +14,16 @@ import { SearchService } from './search/search.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { UserService } from './users/user.service.ts';
 
-export interface StoreOptions {
-  /** A PostgreSQL URL. Without it the store is embedded PGlite in `dataDir`. */
-  databaseUrl?: string | undefined;
-  /** PGlite data directory, created on first use; `memory://` keeps it in memory. */
-  dataDir?: string | undefined;
+export interface StoreOptions extends DatabaseOptions {
   /** Apply pending migrations on open (default true). */
   migrate?: boolean | undefined;
-  pool?: Partial<PoolSettings> | undefined;
-  /** A PGlite `dumpDataDir()` to start an in-memory database from. */
-  initialData?: Blob | undefined;
-  /** Called after every statement, for slow-query logs and plan checks. */
-  onQuery?: ((event: QueryEvent) => void) | undefined;
-  /** Called with the statements of every batch sent to the server, for counting. */
-  onRoundTrip?: DatabaseOptions['onRoundTrip'];
+}
+
+/** Where the configuration says the data lives (DATABASE_URL or TODOCHAT_DATA_DIR), and the pool. */
+export function storeOptionsFrom(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pool'>,
+): StoreOptions {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, pool: config.pool };
 }
 
 export interface Store {
@@ -53,7 +44,7 @@ export interface Store {
 }
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  const handle = await openDatabase(options satisfies DatabaseOptions);
+  const handle = await openDatabase(options);
   try {
     if (options.migrate ?? true) await migrateToLatest(handle.db);
   } catch (error) {

@@ -36,7 +36,11 @@ export class TokenService {
   readonly #external: ExternalAuthConfig | undefined;
   readonly #externalKey: Uint8Array | JWTVerifyGetKey | undefined;
 
-  constructor(options: { secret: string; ttlSeconds: number; external?: ExternalAuthConfig }) {
+  constructor(options: {
+    secret: string;
+    ttlSeconds: number;
+    external?: ExternalAuthConfig | undefined;
+  }) {
     this.#secret = new TextEncoder().encode(options.secret);
     this.#ttlSeconds = options.ttlSeconds;
     this.#external = options.external;
@@ -95,7 +99,10 @@ export class TokenService {
     config: ExternalAuthConfig,
     key: Uint8Array | JWTVerifyGetKey,
   ): Promise<VerifiedToken> {
-    const options = { issuer: config.issuer, audience: config.audience };
+    const options = {
+      ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+      ...(config.audience === undefined ? {} : { audience: config.audience }),
+    };
     const payload = await verified(() =>
       key instanceof Uint8Array ? jwtVerify(token, key, options) : jwtVerify(token, key, options),
     );

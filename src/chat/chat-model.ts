@@ -3,17 +3,14 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import { createBuiltinModel } from './builtin-assistant.ts';
-
-export type ChatModelConfig =
-  | { provider: 'builtin' }
-  | { provider: 'openai-compatible'; baseUrl: string; apiKey: string | undefined; model: string };
+import type { ChatModelConfig } from './chat-settings.ts';
 
 export function createChatModel(config: ChatModelConfig): LanguageModel {
   if (config.provider === 'builtin') return createBuiltinModel();
   return createOpenAICompatible({
     name: 'openai-compatible',
     baseURL: config.baseUrl,
-    apiKey: config.apiKey,
+    ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
   }).chatModel(config.model);
 }
 

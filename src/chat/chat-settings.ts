@@ -1,5 +1,12 @@
-// What a chat turn may do, and its defaults. Kept apart from the chat service
-// so that reading the configuration does not load the AI SDK.
+// Which model the chat runs and what a turn may do, with the defaults. Kept
+// apart from chat-model.ts and the chat service so that reading the
+// configuration does not load the AI SDK.
+
+/** The model CHAT_MODEL names; chat-model.ts turns it into a LanguageModel. */
+export type ChatModelConfig =
+  | { provider: 'builtin' }
+  | { provider: 'openai-compatible'; baseUrl: string; apiKey: string | undefined; model: string };
+
 export interface ChatSettings {
   /** How many recent messages the model sees. */
   historyLimit: number;

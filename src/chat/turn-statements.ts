@@ -2,9 +2,8 @@
 // store of its own with an onQuery hook, a user, and a second turn in a
 // conversation (so nothing is created for the first time) that adds a task
 // with the built-in model.
+import { createChatService } from '../services.ts';
 import { openStore, type StoreOptions } from '../store.ts';
-import { createChatModel } from './chat-model.ts';
-import { ChatService } from './chat.service.ts';
 
 export interface TurnStatements {
   /** Batches sent to the database: what the turn waits on. */
@@ -31,11 +30,7 @@ export async function countTurnStatements(options: StoreOptions): Promise<TurnSt
     },
   });
   try {
-    const chat = new ChatService({
-      database: store.database,
-      tasks: store.tasks,
-      model: createChatModel({ provider: 'builtin' }),
-    });
+    const chat = createChatService(store);
     const user = await store.users.createUser({
       email: `statements-${crypto.randomUUID()}@example.com`,
     });

@@ -3,12 +3,11 @@
 // picks up where it left off after a restart.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { createChatModel } from '../chat/chat-model.ts';
-import { ChatService } from '../chat/chat.service.ts';
 import type { Config } from '../config.ts';
 import type { Conversation } from '../conversations/conversation.ts';
 import { AppError, StoreLockedError } from '../errors.ts';
-import { openStore, type Store } from '../store.ts';
+import { chatOptionsFrom, createChatService } from '../services.ts';
+import { openStore, storeOptionsFrom, type Store } from '../store.ts';
 import { ensureLocalUser, LOCAL_USER_EMAIL } from './local-user.ts';
 
 const HELP = `Type a message and press Enter. Commands: /new (new conversation), /list, /quit.
@@ -45,11 +44,7 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
       user: { type: 'string', default: LOCAL_USER_EMAIL },
     },
   });
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  }).catch((error: unknown) => {
+  const store = await openStore(storeOptionsFrom(config)).catch((error: unknown) => {
     if (!(error instanceof StoreLockedError)) throw error;
     throw new AppError(
       'store_locked',
@@ -65,12 +60,7 @@ export async function runChatCommand(args: string[], config: Config): Promise<vo
       await printList(store, user.id);
       return;
     }
-    const chat = new ChatService({
-      database: store.database,
-      tasks: store.tasks,
-      model: createChatModel(config.chatModel),
-      settings: config.chat,
-    });
+    const chat = createChatService(store, chatOptionsFrom(config));
     let conversation =
       values.conversation !== undefined
         ? await store.conversations.getConversationForUser(user.id, values.conversation)

@@ -3,7 +3,7 @@
 // no server holds it). With a server running, use POST /api/me/api-keys.
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
-import { openStore } from '../store.ts';
+import { openStore, storeOptionsFrom } from '../store.ts';
 import { ensureLocalUser, LOCAL_USER_EMAIL } from './local-user.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -25,11 +25,7 @@ export async function runKeysCommand(args: string[], config: Config): Promise<vo
   if (command === 'revoke' && positionals.length !== 1) {
     throw new UsageError('todochat keys revoke needs the id of one key (see todochat keys list)');
   }
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  });
+  const store = await openStore(storeOptionsFrom(config));
   try {
     const user = await ensureLocalUser(store, values.user);
     if (command === 'create') {

@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import { AppError, StoreLockedError } from '../errors.ts';
 import { runMcpBridge } from '../mcp/mcp-bridge.ts';
 import { createMcpServer } from '../mcp/mcp-server.ts';
-import { openStore } from '../store.ts';
+import { openStore, storeOptionsFrom } from '../store.ts';
 import { ensureLocalUser, LOCAL_USER_EMAIL } from './local-user.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -42,11 +42,7 @@ export async function runMcpCommand(args: string[], config: Config): Promise<voi
     });
     return;
   }
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  }).catch((error: unknown) => {
+  const store = await openStore(storeOptionsFrom(config)).catch((error: unknown) => {
     if (!(error instanceof StoreLockedError)) throw error;
     throw new AppError(
       'store_locked',

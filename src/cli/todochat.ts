@@ -9,6 +9,7 @@ import { migrateToLatest, migrationStatus, rollback, type MigrationStep } from '
 import { translateDatabaseError } from '../db/database-errors.ts';
 import { AppError, DatabaseUnavailableError } from '../errors.ts';
 import { ListenError } from '../server.ts';
+import { storeOptionsFrom } from '../store.ts';
 import { runChatCommand } from './chat.command.ts';
 import { runKeysCommand } from './keys.command.ts';
 import { runMcpCommand } from './mcp.command.ts';
@@ -35,11 +36,7 @@ async function withDatabase<T>(
   config: Config,
   work: (handle: DatabaseHandle) => Promise<T>,
 ): Promise<T> {
-  const handle = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    pool: config.pool,
-  });
+  const handle = await openDatabase(storeOptionsFrom(config));
   try {
     return await work(handle);
   } catch (error) {

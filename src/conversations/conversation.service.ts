@@ -239,7 +239,7 @@ export class ConversationService {
 
   async createConversation(
     userId: string,
-    options: { title?: string | null } = {},
+    options: { title?: string | null | undefined } = {},
   ): Promise<Conversation> {
     const user = parse(id, userId, 'userId');
     const values = parse(z.object({ title: title.nullish() }), options);
@@ -262,7 +262,11 @@ export class ConversationService {
 
   async getUserConversations(
     userId: string,
-    options: { status?: ConversationStatus; limit?: number; cursor?: string } = {},
+    options: {
+      status?: ConversationStatus | undefined;
+      limit?: number | undefined;
+      cursor?: string | undefined;
+    } = {},
   ): Promise<ConversationPage> {
     const user = parse(id, userId, 'userId');
     const values = parse(listSchema, options);
@@ -407,7 +411,11 @@ export class ConversationService {
   async getConversationHistory(
     userId: string,
     conversationId: string,
-    options: { limit?: number; before?: string; after?: string } = {},
+    options: {
+      limit?: number | undefined;
+      before?: string | undefined;
+      after?: string | undefined;
+    } = {},
   ): Promise<HistoryPage> {
     const user = parse(id, userId, 'userId');
     const conversation = parse(id, conversationId, 'conversationId');
@@ -452,7 +460,7 @@ export class ConversationService {
   async updateConversation(
     userId: string,
     conversationId: string,
-    changes: { title?: string | null; status?: ConversationStatus },
+    changes: { title?: string | null | undefined; status?: ConversationStatus | undefined },
   ): Promise<Conversation> {
     const values = parse(
       z.object({ title: title.nullable().optional(), status: statusSchema.optional() }),

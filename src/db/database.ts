@@ -12,37 +12,19 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { pgliteDialect, postgresDialect, type RoundTripListener } from './drivers.ts';
 import { HostListPool } from './host-list-pool.ts';
 import type { Database } from './schema.ts';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_POOL,
+  IN_MEMORY,
+  type PoolSettings,
+} from './database-settings.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
-export interface PoolSettings {
-  /** Most connections the pool opens. */
-  max: number;
-  /** How long to wait for a connection, new or from the pool, before failing. */
-  connectionTimeoutMs: number;
-  /** How long an unused connection stays open. */
-  idleTimeoutMs: number;
-  /** Longest any statement may run before the server cancels it. */
-  statementTimeoutMs: number;
-  /** Named prepared statements; off behind PgBouncer before 1.21 in transaction mode. */
-  preparedStatements: boolean;
-}
-
-// The seeds ran a pool of 10 (plus 20 overflow) with a 30 s wait; pg's Pool
-// has no overflow, so max covers both.
-export const DEFAULT_POOL: Readonly<PoolSettings> = Object.freeze({
-  max: 10,
-  connectionTimeoutMs: 30_000,
-  idleTimeoutMs: 30_000,
-  statementTimeoutMs: 30_000,
-  preparedStatements: true,
-});
-
-export const DEFAULT_DATA_DIR = './.todochat/db';
-export const IN_MEMORY = 'memory://';
-
 export interface DatabaseOptions {
+  /** A PostgreSQL URL. Without it the database is embedded PGlite in `dataDir`. */
   databaseUrl?: string | undefined;
+  /** PGlite data directory, created on first use; `memory://` keeps it in memory. */
   dataDir?: string | undefined;
   pool?: Partial<PoolSettings> | undefined;
   /** A PGlite data directory dump (`dumpDataDir()`) to start from; in-memory only. */
@@ -60,15 +42,19 @@ export interface QueryEvent {
   failed: boolean;
 }
 
-function logger(onQuery: DatabaseOptions['onQuery']): KyselyConfig['log'] {
-  if (onQuery === undefined) return undefined;
-  return (event: LogEvent) => {
-    onQuery({
-      sql: event.query.sql,
-      parameters: event.query.parameters,
-      durationMs: event.queryDurationMillis,
-      failed: event.level === 'error',
-    });
+type LogOption = Pick<KyselyConfig, 'log'>;
+
+function logger(onQuery: DatabaseOptions['onQuery']): LogOption {
+  if (onQuery === undefined) return {};
+  return {
+    log: (event: LogEvent) => {
+      onQuery({
+        sql: event.query.sql,
+        parameters: event.query.parameters,
+        durationMs: event.queryDurationMillis,
+        failed: event.level === 'error',
+      });
+    },
   };
 }
 
@@ -139,7 +125,7 @@ function discardBroken(pool: pg.Pool): pg.Pool {
 function openPostgres(
   url: string,
   settings: PoolSettings,
-  log: KyselyConfig['log'],
+  log: LogOption,
   onRoundTrip: RoundTripListener | undefined,
 ): DatabaseHandle {
   const options = {
@@ -168,7 +154,7 @@ function openPostgres(
       },
       onRoundTrip,
     ),
-    log,
+    ...log,
   });
   return {
     db,
@@ -188,12 +174,15 @@ async function closePglite(db: Kysely<Database>, pglite: PGlite): Promise<void> 
 async function openPglite(
   dataDir: string,
   initialData: Blob | undefined,
-  log: KyselyConfig['log'],
+  log: LogOption,
   onRoundTrip: RoundTripListener | undefined,
 ): Promise<DatabaseHandle> {
   if (dataDir === IN_MEMORY) {
-    const pglite = await PGlite.create({ dataDir: IN_MEMORY, loadDataDir: initialData });
-    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
+    const pglite = await PGlite.create({
+      dataDir: IN_MEMORY,
+      ...(initialData === undefined ? {} : { loadDataDir: initialData }),
+    });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), ...log });
     return { db, engine: 'pglite', location: IN_MEMORY, close: () => closePglite(db, pglite) };
   }
   if (initialData !== undefined) {
@@ -204,7 +193,7 @@ async function openPglite(
   const lock = lockDataDir(absolute);
   try {
     const pglite = await PGlite.create({ dataDir: absolute });
-    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), log });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), ...log });
     return {
       db,
       engine: 'pglite',

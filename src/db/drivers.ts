@@ -166,10 +166,13 @@ function statementName(sql: string, parameters: readonly unknown[]): string | un
   return name;
 }
 
-function affectedRows(command: string | undefined, count: number | null | undefined) {
+function affectedRows(
+  command: string | undefined,
+  count: number | null | undefined,
+): Pick<QueryResult<unknown>, 'numAffectedRows'> {
   return command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
-    ? BigInt(count ?? 0)
-    : undefined;
+    ? { numAffectedRows: BigInt(count ?? 0) }
+    : {};
 }
 
 /**
@@ -311,7 +314,7 @@ class PostgresBatchingConnection extends BatchingConnection {
     const result = results[index];
     if (result?.status !== 'fulfilled') return { rows: [] };
     const { command, rowCount, rows } = result.value;
-    return { numAffectedRows: affectedRows(command, rowCount), rows };
+    return { ...affectedRows(command, rowCount), rows };
   }
 }
 
@@ -465,7 +468,7 @@ class PgliteBatchingConnection extends BatchingConnection {
     const result = results.at(-1);
     if (result === undefined) return { rows: [] };
     const { command, rowCount } = result as Results & { command?: string; rowCount?: number };
-    return { numAffectedRows: affectedRows(command, rowCount), rows: result.rows };
+    return { ...affectedRows(command, rowCount), rows: result.rows };
   }
 }
 

@@ -11,11 +11,9 @@ export function mcpRoutes(tasks: TaskService): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.post('/mcp', async (c) => {
     const server = createMcpServer({ userId: c.get('userId'), tasks, logger: c.get('logger') });
-    // Reusing a transport across requests would mix up JSON-RPC ids between clients.
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
+    // Reusing a transport across requests would mix up JSON-RPC ids between
+    // clients. Without a sessionIdGenerator it is stateless: no session ids.
+    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw);

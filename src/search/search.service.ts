@@ -25,7 +25,11 @@ export class SearchService {
   }
 
   /** Best match first. A query of only common words ("the") matches nothing. */
-  async search(userId: string, q: string, options: { limit?: number } = {}): Promise<SearchHit[]> {
+  async search(
+    userId: string,
+    q: string,
+    options: { limit?: number | undefined } = {},
+  ): Promise<SearchHit[]> {
     const user = parse(id, userId, 'userId');
     const values = parse(querySchema, { q, limit: options.limit });
     return asUser(this.#db, user, (trx) => searchUserContent(trx, user, values.q, values.limit));

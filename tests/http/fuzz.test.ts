@@ -155,7 +155,7 @@ describeStore('fuzzing every route', (ctx) => {
           const response = await test.app.request(`${path}${search === '' ? '' : `?${search}`}`, {
             method,
             headers: requestHeaders,
-            body: method === 'GET' || method === 'DELETE' ? undefined : payload,
+            body: method === 'GET' || method === 'DELETE' ? null : (payload ?? null),
           });
           const text = await response.text();
           assert.ok(response.status < 500, `${method} ${path} → ${response.status}: ${text}`);

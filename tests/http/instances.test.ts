@@ -82,7 +82,7 @@ async function call(
   const response = await fetch(`${base}${path}`, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.body === undefined ? null : JSON.stringify(options.body),
   });
   const text = await response.text();
   return {

@@ -59,11 +59,11 @@ export class Client {
   async request(
     method: string,
     path: string,
-    options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    options: { body?: unknown; raw?: string; headers?: Record<string, string> | undefined } = {},
   ): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.token !== undefined) headers.Authorization = `Bearer ${this.token}`;
-    let body: string | undefined = options.raw;
+    let body: string | null = options.raw ?? null;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['Content-Type'] ??= 'application/json';

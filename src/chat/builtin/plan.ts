@@ -906,7 +906,7 @@ function changeWork(
   return {
     calls,
     then: () => [],
-    pending,
+    ...(pending === undefined ? {} : { pending }),
     say: (outcomes) => {
       const done = found.filter((_, index) => outcomes[index]?.ok === true);
       const parts: string[] = [];
@@ -1259,11 +1259,11 @@ export function nextStep(message: string, memory: Memory, outcomes: readonly Out
           },
         ],
       };
-    if (!look.ok)
-      return {
-        text: failureText(failureOf(look.value), 'your tasks'),
-        memory: { ...memory, pending: undefined },
-      };
+    if (!look.ok) {
+      const rest: Memory = { ...memory };
+      delete rest.pending;
+      return { text: failureText(failureOf(look.value), 'your tasks'), memory: rest };
+    }
     tasks = listedTasks(look.value);
   }
 

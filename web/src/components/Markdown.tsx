@@ -37,7 +37,7 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
-function CodeBlock({ node, children }: ComponentProps<'pre'> & { node?: HastNode }) {
+function CodeBlock({ node, children }: ComponentProps<'pre'> & { node?: HastNode | undefined }) {
   const code = textOfNode(node).replace(/\n$/, '');
   return (
     <div className="code-block">
