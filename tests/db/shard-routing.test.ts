@@ -193,6 +193,12 @@ for (const engine of testEngines()) {
       await store.conversations.getConversationHistory(ada.id, active.id, {
         after: page.newerCursor ?? '',
       });
+      await store.conversations.saveMessages(ada.id, other.id, [
+        { role: 'user', content: 'one', idempotencyKey: 'routing-2' },
+        { role: 'assistant', content: 'two' },
+      ]);
+      await store.conversations.removeLastMessage(ada.id, other.id);
+      await store.conversations.clearMessages(ada.id, other.id);
       await store.conversations.renameConversation(ada.id, other.id, 'renamed');
       await store.conversations.updateConversation(ada.id, other.id, { status: 'archived' });
       await store.conversations.archiveConversation(ada.id, other.id);
