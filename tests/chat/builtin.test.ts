@@ -42,28 +42,18 @@ describeStore('chat with the built-in assistant', (ctx) => {
       (task) => `${task.number}. ${task.title}`,
     );
 
-  for (const [message, title] of [
-    ['add a task to buy groceries', 'buy groceries'],
-    ['Add buy milk', 'buy milk'],
-    ['I need to remember to pay bills', 'pay bills'],
-    ['remind me to call mom.', 'call mom'],
-    ['create a task: water the plants', 'water the plants'],
-    ['Please add "renew passport" to my list', 'renew passport'],
-    ["put 'submit expense report' on my todo list", 'submit expense report'],
-    ['add eggs to my shopping list', 'eggs'],
-    ['ad buy bread', 'buy bread'],
-  ] as const) {
-    it(`adds "${title}" for "${message}"`, async () => {
-      const user = await fresh();
-      const reply = await user.say(message);
-      assert.deepEqual(
-        reply.tool_calls.map((call) => [call.name, call.arguments]),
-        [['add_task', { title }]],
-      );
-      assert.equal(reply.response, `I've added task 1: ${title}.`);
-      assert.deepEqual(await titles(user.userId), [`1. ${title}`]);
-    });
-  }
+  // The phrasings are table-tested without a database in
+  // src/chat/builtin/assistant.test.ts; here one goes the whole way.
+  it('adds a task for a request in words, and says so', async () => {
+    const user = await fresh();
+    const reply = await user.say('add a task to buy groceries');
+    assert.deepEqual(
+      reply.tool_calls.map((call) => [call.name, call.arguments]),
+      [['add_task', { title: 'buy groceries' }]],
+    );
+    assert.equal(reply.response, "I've added task 1: buy groceries.");
+    assert.deepEqual(await titles(user.userId), ['1. buy groceries']);
+  });
 
   it('adds several tasks at once, and a description', async () => {
     const user = await fresh();
@@ -116,24 +106,14 @@ describeStore('chat with the built-in assistant', (ctx) => {
     );
   });
 
-  for (const message of [
-    'mark task 3 as complete',
-    'complete task 3',
-    'task 3 is done',
-    'I finished task 3',
-    'Mark #3 complete',
-    'tick off number 3',
-    'done with task three',
-  ]) {
-    it(`completes task 3 for "${message}"`, async () => {
-      const user = await fresh();
-      for (const title of ['one', 'two', 'three']) await user.say(`add ${title}`);
-      const reply = await user.say(message);
-      assert.deepEqual(changes(reply), [['complete_task', { task_id: 3 }]]);
-      assert.equal(reply.response, 'Done! Task 3 (three) is marked as complete.');
-      assert.deepEqual(await titles(user.userId, 'completed'), ['3. three']);
-    });
-  }
+  it('completes a task by number, and says which', async () => {
+    const user = await fresh();
+    for (const title of ['one', 'two', 'three']) await user.say(`add ${title}`);
+    const reply = await user.say('tick off number 3');
+    assert.deepEqual(changes(reply), [['complete_task', { task_id: 3 }]]);
+    assert.equal(reply.response, 'Done! Task 3 (three) is marked as complete.');
+    assert.deepEqual(await titles(user.userId, 'completed'), ['3. three']);
+  });
 
   it('deletes by number and by title, listing first to find the number', async () => {
     const user = await fresh();

@@ -46,6 +46,12 @@ const nothing: Change[] = [];
 type Case = [string | string[], Change[], RegExp?];
 
 const ADDING: Case[] = [
+  // Once end-to-end cases in tests/chat/builtin.test.ts; the path is tested there once.
+  ['Add buy milk', [add('buy milk')]],
+  ['I need to remember to pay bills', [add('pay bills')]],
+  ['remind me to call mom.', [add('call mom')]],
+  ['create a task: water the plants', [add('water the plants')]],
+  ['Please add "renew passport" to my list', [add('renew passport')]],
   ['add buy bread', [add('buy bread')]],
   ['Add buy bread', [add('buy bread')]],
   ['ADD BUY BREAD', [add('BUY BREAD')]],
@@ -224,6 +230,13 @@ const LISTING: [string, 'all' | 'pending' | 'completed', RegExp?][] = [
 ];
 
 const COMPLETING: Case[] = [
+  ['mark task 4 as complete', [done(4)]],
+  ['complete task 4', [done(4)]],
+  ['task 4 is done', [done(4)]],
+  ['I finished task 4', [done(4)]],
+  ['Mark #4 complete', [done(4)]],
+  ['tick off number 4', [done(4)]],
+  ['done with task four', [done(4)]],
   ['mark task 2 as complete', [done(2)], /^Done! Task 2 \(pay rent\) is marked as complete\.$/],
   ['mark task 2 as done', [done(2)]],
   ['mark 2 done', [done(2)]],
