@@ -134,13 +134,16 @@ export async function findTasksAfterNumber(
 }
 
 export async function findTask(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   ref: TaskRef,
 ): Promise<Task | null> {
-  const result = await sql<TaskRow>`
+  const result = await execute(
+    executor,
+    sql<TaskRow>`
     select ${taskColumns} from tasks
-    where user_id = ${userId} and ${refCondition(ref)}`.execute(trx);
+    where user_id = ${userId} and ${refCondition(ref)}`,
+  );
   const row = result.rows[0];
   return row === undefined ? null : toTask(row);
 }
@@ -154,7 +157,7 @@ export interface TaskUpdate {
 }
 
 export async function updateTask(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   ref: TaskRef,
   changes: TaskUpdate,
@@ -171,23 +174,29 @@ export async function updateTask(
           sql`due_at = ${changes.due?.at ?? null}::timestamptz`,
         ]),
   ];
-  if (assignments.length === 0) return findTask(trx, userId, ref);
-  const result = await sql<TaskRow>`
+  if (assignments.length === 0) return findTask(executor, userId, ref);
+  const result = await execute(
+    executor,
+    sql<TaskRow>`
     update tasks set ${sql.join(assignments)}
     where user_id = ${userId} and ${refCondition(ref)}
-    returning ${taskColumns}`.execute(trx);
+    returning ${taskColumns}`,
+  );
   const row = result.rows[0];
   return row === undefined ? null : toTask(row);
 }
 
 export async function deleteTask(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   ref: TaskRef,
 ): Promise<Task | null> {
-  const result = await sql<TaskRow>`
+  const result = await execute(
+    executor,
+    sql<TaskRow>`
     delete from tasks where user_id = ${userId} and ${refCondition(ref)}
-    returning ${taskColumns}`.execute(trx);
+    returning ${taskColumns}`,
+  );
   const row = result.rows[0];
   return row === undefined ? null : toTask(row);
 }

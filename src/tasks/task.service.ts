@@ -148,19 +148,27 @@ export class TaskService {
   async getTask(userId: string, ref: TaskRef): Promise<Task | null> {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
-    return asUser(this.#db, user, (trx) => tasks.findTask(trx, user, task));
+    return tasks.findTask(userStatement(this.#db, user), user, task);
   }
 
   async updateTask(userId: string, ref: TaskRef, changes: TaskChanges): Promise<Task> {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
     const values = parse(changesSchema, changes);
-    const updated = await asUser(this.#db, user, async (trx) =>
-      tasks.updateTask(trx, user, task, {
-        ...values,
-        due: await this.#readDue(trx, user, values.due),
-      }),
-    );
+    // One statement in one round trip, unless a due date in words needs the
+    // user's time zone read first.
+    const updated =
+      values.due === undefined || values.due === null
+        ? await tasks.updateTask(userStatement(this.#db, user), user, task, {
+            ...values,
+            due: values.due,
+          })
+        : await asUser(this.#db, user, async (trx) =>
+            tasks.updateTask(trx, user, task, {
+              ...values,
+              due: await this.#readDue(trx, user, values.due),
+            }),
+          );
     if (updated === null) throw new NotFoundError('task');
     return updated;
   }
@@ -173,7 +181,7 @@ export class TaskService {
   async deleteTask(userId: string, ref: TaskRef): Promise<Task | null> {
     const user = parse(id, userId, 'userId');
     const task = parse(refSchema, ref, 'task');
-    return asUser(this.#db, user, (trx) => tasks.deleteTask(trx, user, task));
+    return tasks.deleteTask(userStatement(this.#db, user), user, task);
   }
 
   /** The user's IANA time zone, in which their dues are read and shown. */
