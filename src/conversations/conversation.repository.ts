@@ -98,8 +98,7 @@ export async function findConversationsPage(
 ): Promise<PositionedConversation[]> {
   const ranges = statuses.map(
     (status) => sql`(
-      select *, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
-      from conversations
+      select * from conversations
       where user_id = ${userId} and status = ${status}
       ${after === null ? sql`` : sql`and (updated_at, id) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`}
       order by updated_at desc, id desc
@@ -107,8 +106,11 @@ export async function findConversationsPage(
   );
   const result = await execute(
     executor,
+    // The position (to the microsecond, which a Date cannot hold) is formatted
+    // above the merge, so only for the rows the page returns.
     sql<ConversationRow & { position: string }>`
-    select * from (${sql.join(ranges, sql` union all `)}) as page
+    select *, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
+    from (${sql.join(ranges, sql` union all `)}) as page
     order by updated_at desc, id desc
     limit ${limit}`,
   );
