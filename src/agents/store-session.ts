@@ -108,7 +108,18 @@ export class StoreSession implements Session {
     const messages = items.map((item, index) => messageOf(item, `items.${index}`));
     const first = items.find(isUserInput);
     const conversationId = await this.#ensureConversation(first && textOf(first));
-    await this.#conversations.saveMessages(this.#userId, conversationId, messages);
+    try {
+      await this.#conversations.saveMessages(this.#userId, conversationId, messages);
+    } catch (error) {
+      // The store names the message (`messages.0.content`); the caller passed items.
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(
+        error.issues.map((issue) => ({
+          ...issue,
+          field: issue.field.replace(/^messages\./, 'items.'),
+        })),
+      );
+    }
   }
 
   async popItem(): Promise<AgentInputItem | undefined> {

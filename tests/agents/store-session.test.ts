@@ -314,7 +314,7 @@ describeStore('the store as an Agents SDK session', (ctx) => {
     );
     await assert.rejects(
       session.addItems([{ role: 'user', content: 'y'.repeat(1001) }]),
-      validationFailure('messages.0.content', /at most 1000 characters/),
+      validationFailure('items.0.content', /at most 1000 characters/),
     );
     assert.deepEqual(await session.getItems(), []);
     assert.throws(
