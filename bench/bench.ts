@@ -26,7 +26,7 @@ import { HISTORY_SQL, LIST_SQL, SAVE_SQL, type Fixture } from './floor.ts';
 import { httpBench, type HttpRow } from './http.ts';
 import { CONTENT, drizzlePeer, langchainPeer, mastraPeer, type Peer } from './peers.ts';
 import { interleave, type Operation, type Sample } from './runner.ts';
-import { TripCounter } from './trips.ts';
+import { TripCounter } from '../src/db/trip-counter.ts';
 import { variantContenders } from './variants.ts';
 
 const { values: flags } = parseArgs({

@@ -18,7 +18,7 @@ import type { Store } from '../src/store.ts';
 import type { Fixture } from './floor.ts';
 import { CONTENT } from './peers.ts';
 import { interleave, type Sample } from './runner.ts';
-import type { TripCounter } from './trips.ts';
+import type { TripCounter } from '../src/db/trip-counter.ts';
 
 const run = promisify(execFile);
 

@@ -128,9 +128,9 @@ function openPostgres(
   log: LogOption,
   onRoundTrip: RoundTripListener | undefined,
 ): DatabaseHandle {
+  // No pipeline mode: the driver writes each batch itself, as one message
+  // ending in one Sync (see drivers.ts), which pg refuses to queue in it.
   const options = {
-    // Statements issued together go out together (see drivers.ts).
-    pipeline: true,
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,

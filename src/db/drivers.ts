@@ -2,13 +2,14 @@
 // runs inside a transaction:
 //   - BEGIN and the role switch are held back and sent together with the
 //     transaction's first statement;
-//   - a statement marked with `alone()` is sent with BEGIN, the switch and
-//     COMMIT as one batch, so a one-statement operation is one round trip;
+//   - a statement marked with `alone()` is sent with the switch as one batch
+//     ending in a single Sync, which the server runs as one implicit
+//     transaction, so a one-statement operation is one round trip;
 //   - statements with parameters become named prepared statements, parsed
 //     and planned once per connection.
 // Every statement still runs after the switch in the same transaction: a
-// batch whose switch fails runs nothing else, since the server skips the rest
-// of a failed transaction (PostgreSQL) or of a failed pipeline (PGlite).
+// batch whose switch fails runs nothing else, since after an error the server
+// skips every message up to the batch's Sync.
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { parse as pgliteParse, protocol } from '@electric-sql/pglite';
 import {
@@ -25,7 +26,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 
 /** Who a statement runs as: a role, and the user the policies confine it to. */
 export interface Scope {
@@ -175,49 +176,132 @@ function affectedRows(
     : {};
 }
 
+// Both engines speak PostgreSQL's extended protocol, and a batch is written
+// the same way for each: every statement's Parse (the first time a named
+// statement is seen on the connection), Bind, Describe and Execute, then a
+// single Sync. Statements before that Sync that are not inside an explicit
+// transaction block form one implicit transaction; after an error the server
+// skips everything up to the Sync.
+const encoder = protocol.serialize;
+
+// Parameters in PostgreSQL's text format, as pg writes them: bytea as hex,
+// arrays as array literals (`{1,2}`), other objects as JSON.
+function textValue(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (Array.isArray(value)) return arrayLiteral(value);
+  return JSON.stringify(value);
+}
+
+function arrayLiteral(values: readonly unknown[]): string {
+  const elements = values.map((element) => {
+    if (Array.isArray(element)) return arrayLiteral(element);
+    const text = textValue(element);
+    return text === null ? 'NULL' : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  });
+  return `{${elements.join(',')}}`;
+}
+
+/** What a batch brought back: one result per statement that completed, in order. */
+interface Exchange {
+  readonly results: readonly StatementResult[];
+  /** The server's error, or a failure to read a row; the statements after it did not run. */
+  readonly error?: unknown;
+}
+
+interface StatementResult {
+  readonly command?: string | null | undefined;
+  readonly rowCount?: number | null | undefined;
+  readonly rows: unknown[];
+}
+
 /**
  * What both engines share: holding BEGIN and the switch back until the next
- * statement, and the one-batch form. `send` delivers statements as one batch
- * and returns the last one's result.
+ * statement, the one-batch form, and how a batch is written and its answers
+ * read. An engine only carries the bytes (`exchange`).
  */
 abstract class BatchingConnection implements DatabaseConnection {
   #pending: Statement[] = [];
   readonly #onRoundTrip: RoundTripListener | undefined;
-  protected readonly settings: StatementSettings;
+  readonly #settings: StatementSettings;
+  /** Named statements this connection's session has parsed. */
+  readonly #prepared: Set<string>;
 
-  constructor(onRoundTrip: RoundTripListener | undefined, settings: StatementSettings) {
+  constructor(
+    onRoundTrip: RoundTripListener | undefined,
+    settings: StatementSettings,
+    prepared: Set<string>,
+  ) {
     this.#onRoundTrip = onRoundTrip;
-    this.settings = settings;
+    this.#settings = settings;
+    this.#prepared = prepared;
   }
 
-  protected abstract send(statements: readonly Statement[]): Promise<QueryResult<unknown>>;
-  /** The batch for a one-statement transaction as `scope`. */
-  protected abstract aloneBatch(scope: Scope, statement: Statement): Statement[];
+  /** Writes one batch and reads every answer up to its ReadyForQuery. */
+  protected abstract exchange(message: Uint8Array): Promise<Exchange>;
 
-  #deliver(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
+  /** Sends `statements` as one batch and returns the last one's result (COMMIT's excepted). */
+  async #send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
+    const parts: Uint8Array[] = [];
+    const parsedNow: string[] = [];
+    for (const statement of statements) {
+      const name = this.#settings.preparedStatements
+        ? (statementName(statement.sql, statement.parameters) ?? '')
+        : '';
+      if (name === '' || !this.#prepared.has(name)) {
+        // Closing first makes a re-parse after a failed batch safe.
+        if (name !== '') parts.push(encoder.close({ type: 'S', name }));
+        parts.push(encoder.parse({ text: statement.sql, name }));
+        if (name !== '') parsedNow.push(name);
+      }
+      parts.push(
+        encoder.bind({ statement: name, values: statement.parameters.map(textValue) }),
+        encoder.describe({ type: 'P' }),
+        encoder.execute({}),
+      );
+    }
+    parts.push(encoder.sync());
     this.#onRoundTrip?.(statements.map((statement) => statement.sql));
-    return this.send(statements);
+    const { results, error } = await this.exchange(concatenate(parts));
+    // After an error it is unknown which of this batch's Parses ran.
+    for (const name of parsedNow) {
+      if (error === undefined) this.#prepared.add(name);
+      else this.#prepared.delete(name);
+    }
+    const failure = firstFailure(statements, results, error);
+    if (failure !== undefined) throw failure;
+    const index = statements.length - (statements.at(-1) === COMMIT ? 2 : 1);
+    const result = results[index];
+    if (result === undefined) return { rows: [] };
+    return { ...affectedRows(result.command ?? undefined, result.rowCount), rows: result.rows };
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const scope = solitary.get(query);
     if (scope !== undefined) {
       if (this.#pending.length > 0) throw new Error('alone() ran inside a transaction');
-      return (await this.#deliver(this.aloneBatch(scope, query))) as QueryResult<R>;
+      // Before one Sync, with no BEGIN: one implicit transaction.
+      const batch = [...switchStatements(scope, this.#settings), query];
+      return (await this.#send(batch)) as QueryResult<R>;
     }
     if (this.#pending.length > 0) {
       const switching = deferred.get(query);
       if (switching !== undefined) {
-        this.#pending.push(...switchStatements(switching, this.settings));
+        this.#pending.push(...switchStatements(switching, this.#settings));
         return { rows: [] };
       }
       const batch = [...this.#pending, query];
       this.#pending = [];
-      return (await this.#deliver(batch)) as QueryResult<R>;
+      return (await this.#send(batch)) as QueryResult<R>;
     }
     const switching = deferred.get(query);
-    return (await this.#deliver(
-      switching === undefined ? [query] : switchStatements(switching, this.settings),
+    return (await this.#send(
+      switching === undefined ? [query] : switchStatements(switching, this.#settings),
     )) as QueryResult<R>;
   }
 
@@ -236,10 +320,21 @@ abstract class BatchingConnection implements DatabaseConnection {
   async end(statement: Statement): Promise<void> {
     const pending = this.#pending;
     this.#pending = [];
-    if (pending.length === 0) await this.#deliver([statement]);
-    else if (pending.some((held) => held.check === true))
-      await this.#deliver([...pending, statement]);
+    if (pending.length === 0) await this.#send([statement]);
+    else if (pending.some((held) => held.check === true)) await this.#send([...pending, statement]);
   }
+}
+
+function concatenate(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const message = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    message.set(part, offset);
+    offset += part.length;
+  }
+  return message;
 }
 
 abstract class BatchingDriver<C extends BatchingConnection> implements Driver {
@@ -273,9 +368,92 @@ function dialect(createDriver: () => Driver): Dialect {
   };
 }
 
-// PostgreSQL: pg's pipeline mode writes each query as soon as it is issued,
-// so issuing a batch's statements without waiting puts them on the wire
-// together and their answers come back in one round trip.
+// PostgreSQL: a batch is a pg Submittable, so pg's client still owns the
+// socket, its queue and its message parsing, and hands this batch every
+// answer until the ReadyForQuery that ends it. (pg's own pipeline mode sends a
+// Sync after every query: four statements cost four server-side transaction
+// cycles and four ReadyForQuery messages; one Sync costs one.)
+
+/** The parts of pg's Result (not in its published types) that read rows. */
+interface RowReader extends StatementResult {
+  addFields(fields: unknown[]): void;
+  parseRow(fields: unknown[]): unknown;
+  addRow(row: unknown): void;
+  addCommandComplete(message: unknown): void;
+}
+
+function rowReader(): RowReader {
+  return new pg.Result('object', pg.types) as unknown as RowReader;
+}
+
+class WireBatch implements pg.Submittable {
+  readonly #message: Uint8Array;
+  readonly #results: RowReader[] = [];
+  #current: RowReader | undefined;
+  #rowError: unknown;
+  #settle: (exchange: Exchange) => void = () => {};
+  readonly answered = new Promise<Exchange>((resolve) => {
+    this.#settle = resolve;
+  });
+
+  constructor(message: Uint8Array) {
+    this.#message = message;
+  }
+
+  submit(connection: pg.Connection): Error | undefined {
+    if (!connection.stream.writable) return new Error('the connection to the database is closed');
+    connection.stream.write(this.#message);
+    return undefined;
+  }
+
+  handleRowDescription(message: { fields: unknown[] }): void {
+    this.#current = rowReader();
+    this.#current.addFields(message.fields);
+  }
+
+  handleDataRow(message: { fields: unknown[] }): void {
+    if (this.#rowError !== undefined || this.#current === undefined) return;
+    try {
+      this.#current.addRow(this.#current.parseRow(message.fields));
+    } catch (error) {
+      this.#rowError = error;
+    }
+  }
+
+  handleCommandComplete(message: unknown): void {
+    const result = this.#current ?? rowReader();
+    result.addCommandComplete(message);
+    this.#results.push(result);
+    this.#current = undefined;
+  }
+
+  handleEmptyQuery(): void {
+    this.#results.push(rowReader());
+  }
+
+  // pg stops routing answers to a query once it reports an error (the rest of
+  // the batch is skipped up to the Sync), and also calls this when the
+  // connection is lost, so this is the end either way.
+  handleError(error: unknown): void {
+    this.#settle({ results: this.#results, error });
+  }
+
+  handleReadyForQuery(): void {
+    this.#settle(
+      this.#rowError === undefined
+        ? { results: this.#results }
+        : { results: this.#results, error: this.#rowError },
+    );
+  }
+
+  handleCopyInResponse(connection: pg.Connection & { sendCopyFail(message: string): void }): void {
+    connection.sendCopyFail('COPY is not supported by this driver');
+  }
+
+  handleCopyData(): void {}
+  handlePortalSuspended(): void {}
+}
+
 class PostgresBatchingConnection extends BatchingConnection {
   readonly client: pg.PoolClient;
 
@@ -284,37 +462,14 @@ class PostgresBatchingConnection extends BatchingConnection {
     onRoundTrip: RoundTripListener | undefined,
     settings: StatementSettings,
   ) {
-    super(onRoundTrip, settings);
+    super(onRoundTrip, settings, new Set());
     this.client = client;
   }
 
-  protected aloneBatch(scope: Scope, statement: Statement): Statement[] {
-    return [BEGIN, ...switchStatements(scope, this.settings), statement, COMMIT];
-  }
-
-  protected async send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
-    const results = await Promise.allSettled(
-      statements.map((statement) =>
-        this.client.query({
-          text: statement.sql,
-          values: statement.parameters as unknown[],
-          name: this.settings.preparedStatements
-            ? statementName(statement.sql, statement.parameters)
-            : undefined,
-        }),
-      ),
-    );
-    const completed = results.map((result) =>
-      result.status === 'fulfilled' ? result.value : undefined,
-    );
-    const failed = results.find((result) => result.status === 'rejected');
-    const unknown = firstFailure(statements, completed, failed?.reason);
-    if (unknown !== undefined) throw unknown;
-    const index = statements.length - (statements.at(-1) === COMMIT ? 2 : 1);
-    const result = results[index];
-    if (result?.status !== 'fulfilled') return { rows: [] };
-    const { command, rowCount, rows } = result.value;
-    return { ...affectedRows(command, rowCount), rows };
+  protected exchange(message: Uint8Array): Promise<Exchange> {
+    const batch = new WireBatch(message);
+    this.client.query(batch);
+    return batch.answered;
   }
 }
 
@@ -381,94 +536,25 @@ export function postgresDialect(
 
 // PGlite runs in this process: a round trip is a call into its WebAssembly
 // backend, and a plain query makes six (parse, describe, bind, describe,
-// execute, sync). A batch here is one call: every statement's messages and a
-// single Sync. Statements before that Sync form one implicit transaction, so
-// the one-statement form needs no BEGIN or COMMIT.
-const encoder = protocol.serialize;
-
-// Parameters in PostgreSQL's text format, as pg writes them: bytea as hex,
-// arrays as array literals (`{1,2}`), other objects as JSON.
-function textValue(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return String(value);
-  }
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
-  if (Array.isArray(value)) return arrayLiteral(value);
-  return JSON.stringify(value);
-}
-
-function arrayLiteral(values: readonly unknown[]): string {
-  const elements = values.map((element) => {
-    if (Array.isArray(element)) return arrayLiteral(element);
-    const text = textValue(element);
-    return text === null ? 'NULL' : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-  });
-  return `{${elements.join(',')}}`;
-}
-
+// execute, sync). A batch here is one call.
 class PgliteBatchingConnection extends BatchingConnection {
   readonly #pglite: PGlite;
-  readonly #prepared: Set<string>;
 
-  constructor(pglite: PGlite, prepared: Set<string>, onRoundTrip: RoundTripListener | undefined) {
+  constructor(pglite: PGlite, onRoundTrip: RoundTripListener | undefined) {
     // In this process, a statement cannot be left running by a lost client,
     // and there is no pooler: no timeout, and every statement prepared.
-    super(onRoundTrip, NO_LIMITS);
+    super(onRoundTrip, NO_LIMITS, new Set());
     this.#pglite = pglite;
-    this.#prepared = prepared;
   }
 
-  protected aloneBatch(scope: Scope, statement: Statement): Statement[] {
-    return [...switchStatements(scope, this.settings), statement];
-  }
-
-  protected async send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
-    const parts: Uint8Array[] = [];
-    const parsedNow: string[] = [];
-    for (const statement of statements) {
-      const name = statementName(statement.sql, statement.parameters) ?? '';
-      if (name === '' || !this.#prepared.has(name)) {
-        // Closing first makes a re-parse after a failed batch safe.
-        if (name !== '') parts.push(encoder.close({ type: 'S', name }));
-        parts.push(encoder.parse({ text: statement.sql, name }));
-        if (name !== '') parsedNow.push(name);
-      }
-      parts.push(
-        encoder.bind({ statement: name, values: statement.parameters.map(textValue) }),
-        encoder.describe({ type: 'P' }),
-        encoder.execute({}),
-      );
-    }
-    parts.push(encoder.sync());
-    let length = 0;
-    for (const part of parts) length += part.length;
-    const message = new Uint8Array(length);
-    let offset = 0;
-    for (const part of parts) {
-      message.set(part, offset);
-      offset += part.length;
-    }
+  protected async exchange(message: Uint8Array): Promise<Exchange> {
     const { messages } = await this.#pglite.execProtocol(message, { throwOnError: false });
     const error = messages.find((entry) => entry.name === 'error');
-    if (error !== undefined) {
-      for (const name of parsedNow) this.#prepared.delete(name);
-    } else {
-      for (const name of parsedNow) this.#prepared.add(name);
-    }
-    // One result per statement that completed, in order.
     const results: Results[] = pgliteParse.parseResults(
       messages.filter((entry) => entry.name !== 'error'),
       this.#pglite.parsers,
     );
-    const failure = firstFailure(statements, results, error);
-    if (failure !== undefined) throw failure;
-    const result = results.at(-1);
-    if (result === undefined) return { rows: [] };
-    const { command, rowCount } = result as Results & { command?: string; rowCount?: number };
-    return { ...affectedRows(command, rowCount), rows: result.rows };
+    return error === undefined ? { results } : { results, error };
   }
 }
 
@@ -482,7 +568,7 @@ class PgliteBatchingDriver extends BatchingDriver<PgliteBatchingConnection> {
   constructor(pglite: PGlite, onRoundTrip: RoundTripListener | undefined) {
     super();
     this.#pglite = pglite;
-    this.#connection = new PgliteBatchingConnection(pglite, new Set(), onRoundTrip);
+    this.#connection = new PgliteBatchingConnection(pglite, onRoundTrip);
   }
 
   async init(): Promise<void> {}
