@@ -50,6 +50,7 @@ export interface AppOptions {
 
 const PUBLIC_API_PATHS = new Set(['/api/auth/register', '/api/auth/login']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const IMPORT_PATH = '/api/import';
 
 export function createApp(options: AppOptions): AppRouter {
@@ -85,8 +86,8 @@ export function createApp(options: AppOptions): AppRouter {
       }),
     );
   }
-  const limitBody = (maxSize: number): MiddlewareHandler =>
-    bodyLimit({
+  const limitBody = (maxSize: number): MiddlewareHandler => {
+    const limit = bodyLimit({
       maxSize,
       onError: () => {
         throw new AppError(
@@ -95,6 +96,11 @@ export function createApp(options: AppOptions): AppRouter {
         );
       },
     });
+    // A GET, HEAD or OPTIONS has no body to measure (fetch refuses one), and
+    // asking for it makes the Node adapter build a whole fetch Request: a
+    // tenth of a GET's time in a profile.
+    return (c, next) => (BODILESS_METHODS.has(c.req.method) ? next() : limit(c, next));
+  };
   const requestLimit = limitBody(options.bodyLimitBytes ?? 1024 * 1024);
   for (const path of ['/api/*', '/mcp']) {
     // An export document is a whole account: the import has its own, larger limit.

@@ -7,9 +7,11 @@ import {
   createRemoteJWKSet,
   decodeJwt,
   jwtVerify,
+  type CryptoKey,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { webcrypto } from 'node:crypto';
 import type { ExternalAuthConfig } from '../config.ts';
 import { InvalidTokenError } from '../errors.ts';
 
@@ -30,18 +32,34 @@ export type VerifiedToken = (
   issuedAt: Date | undefined;
 };
 
+// A secret is imported as a CryptoKey once: given the raw bytes, jose imports
+// them again on every sign and verify, which was half of verifying a token.
+function hmacKey(secret: string): Promise<CryptoKey> {
+  const key = webcrypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
+  // A secret it refuses (an empty one) fails the first sign or verify that
+  // awaits it, as jose did, rather than as an unhandled rejection here.
+  key.catch(() => {});
+  return key;
+}
+
 export class TokenService {
-  readonly #secret: Uint8Array;
+  readonly #secret: Promise<CryptoKey>;
   readonly #ttlSeconds: number;
   readonly #external: ExternalAuthConfig | undefined;
-  readonly #externalKey: Uint8Array | JWTVerifyGetKey | undefined;
+  readonly #externalKey: Promise<CryptoKey> | JWTVerifyGetKey | undefined;
 
   constructor(options: {
     secret: string;
     ttlSeconds: number;
     external?: ExternalAuthConfig | undefined;
   }) {
-    this.#secret = new TextEncoder().encode(options.secret);
+    this.#secret = hmacKey(options.secret);
     this.#ttlSeconds = options.ttlSeconds;
     this.#external = options.external;
     const external = options.external;
@@ -49,7 +67,7 @@ export class TokenService {
       external?.jwksUrl !== undefined
         ? createRemoteJWKSet(new URL(external.jwksUrl))
         : external?.secret !== undefined
-          ? new TextEncoder().encode(external.secret)
+          ? hmacKey(external.secret)
           : undefined;
   }
 
@@ -62,7 +80,7 @@ export class TokenService {
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(expiresAt)
-      .sign(this.#secret);
+      .sign(await this.#secret);
     return { token, expiresAt };
   }
 
@@ -81,8 +99,9 @@ export class TokenService {
   }
 
   async #verifyLocal(token: string): Promise<VerifiedToken> {
+    const secret = await this.#secret;
     const payload = await verified(() =>
-      jwtVerify(token, this.#secret, {
+      jwtVerify(token, secret, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
@@ -97,14 +116,16 @@ export class TokenService {
   async #verifyExternal(
     token: string,
     config: ExternalAuthConfig,
-    key: Uint8Array | JWTVerifyGetKey,
+    key: Promise<CryptoKey> | JWTVerifyGetKey,
   ): Promise<VerifiedToken> {
     const options = {
       ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
       ...(config.audience === undefined ? {} : { audience: config.audience }),
     };
-    const payload = await verified(() =>
-      key instanceof Uint8Array ? jwtVerify(token, key, options) : jwtVerify(token, key, options),
+    const payload = await verified(async () =>
+      key instanceof Promise
+        ? jwtVerify(token, await key, options)
+        : jwtVerify(token, key, options),
     );
     const subject = payload[config.userIdClaim];
     if (typeof subject !== 'string' || subject === '') {
