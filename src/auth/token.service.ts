@@ -48,8 +48,22 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+// A client sends the same token with every request, and checking it is an
+// HMAC by WebCrypto, which Node runs as an asynchronous job: most of what
+// verifying cost. The outcome for this server's own tokens is kept for the
+// exact token string (the same bytes verify the same way), and the expiry is
+// still checked on every use. Bounded: the oldest entry goes first.
+const VERIFIED_KEPT = 1024;
+
+interface KeptVerification {
+  readonly token: VerifiedToken;
+  /** Epoch ms from which the token is expired, as jose's check reads `exp`. */
+  readonly expiresAt: number;
+}
+
 export class TokenService {
   readonly #secret: Promise<CryptoKey>;
+  readonly #verified = new Map<string, KeptVerification>();
   readonly #ttlSeconds: number;
   readonly #external: ExternalAuthConfig | undefined;
   readonly #externalKey: Promise<CryptoKey> | JWTVerifyGetKey | undefined;
@@ -85,6 +99,12 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const kept = this.#verified.get(token);
+    if (kept !== undefined) {
+      if (Date.now() < kept.expiresAt) return kept.token;
+      // Verified again below, for jose's own "expired" answer.
+      this.#verified.delete(token);
+    }
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -110,7 +130,20 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
       throw new InvalidTokenError('The access token names no user; sign in again');
     }
-    return { kind: 'local', userId: payload.sub, issuedAt: issuedAt(payload) };
+    const result: VerifiedToken = {
+      kind: 'local',
+      userId: payload.sub,
+      issuedAt: issuedAt(payload),
+    };
+    if (this.#verified.size >= VERIFIED_KEPT) {
+      const oldest = this.#verified.keys().next();
+      if (oldest.done !== true) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, {
+      token: result,
+      expiresAt: payload.exp === undefined ? Number.POSITIVE_INFINITY : payload.exp * 1000,
+    });
+    return result;
   }
 
   async #verifyExternal(
