@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import { translateDatabaseError } from './database-errors.ts';
+import { ConnectionLostError } from './drivers.ts';
 
 /** A driver error as pg and PGlite raise them: a SQLSTATE, maybe a constraint name. */
 function driverError(code: string, constraint?: string, message = 'raw SQL text'): Error {
@@ -77,6 +78,11 @@ describe('translateDatabaseError', () => {
     [
       'a pool that lost its server is unavailable',
       new Error('Connection terminated unexpectedly'),
+      (e) => e instanceof DatabaseUnavailableError,
+    ],
+    [
+      'a client whose socket closed before a batch was written is unavailable',
+      new ConnectionLostError(),
       (e) => e instanceof DatabaseUnavailableError,
     ],
   ];

@@ -19,7 +19,7 @@ import {
 } from '../errors.ts';
 import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX } from '../tasks/task.ts';
 import { EMAIL_MAX_LENGTH, EMAIL_MIN_LENGTH } from '../users/user.ts';
-import { UnknownUserError } from './drivers.ts';
+import { ConnectionLostError, UnknownUserError } from './drivers.ts';
 
 interface DriverError {
   code?: unknown;
@@ -120,6 +120,9 @@ export function translateDatabaseError(error: unknown): unknown {
   // A request's first transaction found its token's user gone (scope.ts, requiringUser).
   if (error instanceof UnknownUserError) {
     return new InvalidTokenError('The account for this token no longer exists');
+  }
+  if (error instanceof ConnectionLostError) {
+    return new DatabaseUnavailableError('The database is unavailable', { cause: error });
   }
   if (error instanceof AppError || typeof error !== 'object' || error === null) return error;
   const { code, constraint, message } = error as DriverError;

@@ -46,6 +46,13 @@ export class UnknownUserError extends Error {
   }
 }
 
+/** The socket to the server closed before a batch could be written. */
+export class ConnectionLostError extends Error {
+  constructor() {
+    super('the connection to the database is closed');
+  }
+}
+
 /** The role that may read users and nothing else: a failed check leaves the transaction here. */
 export const CHECK_ROLE = 'todochat_auth_role';
 
@@ -176,13 +183,21 @@ function affectedRows(
     : {};
 }
 
-// Both engines speak PostgreSQL's extended protocol, and a batch is written
-// the same way for each: every statement's Parse (the first time a named
+// Both engines speak PostgreSQL's extended protocol, and a batch is the same
+// messages for each: every statement's Parse (the first time a named
 // statement is seen on the connection), Bind, Describe and Execute, then a
 // single Sync. Statements before that Sync that are not inside an explicit
 // transaction block form one implicit transaction; after an error the server
 // skips everything up to the Sync.
-const encoder = protocol.serialize;
+
+/** One statement of a batch, as the messages that run it. */
+interface Step {
+  /** The prepared statement's name; '' for the unnamed one. */
+  readonly name: string;
+  /** Parse it first (closing a stale one of the same name), with this text. */
+  readonly parse: string | undefined;
+  readonly values: readonly (string | null)[];
+}
 
 // Parameters in PostgreSQL's text format, as pg writes them: bytea as hex,
 // arrays as array literals (`{1,2}`), other objects as JSON.
@@ -242,32 +257,23 @@ abstract class BatchingConnection implements DatabaseConnection {
     this.#prepared = prepared;
   }
 
-  /** Writes one batch and reads every answer up to its ReadyForQuery. */
-  protected abstract exchange(message: Uint8Array): Promise<Exchange>;
+  /** Writes one batch's messages and reads every answer up to its ReadyForQuery. */
+  protected abstract exchange(steps: readonly Step[]): Promise<Exchange>;
 
   /** Sends `statements` as one batch and returns the last one's result (COMMIT's excepted). */
   async #send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
-    const parts: Uint8Array[] = [];
+    const steps: Step[] = [];
     const parsedNow: string[] = [];
     for (const statement of statements) {
       const name = this.#settings.preparedStatements
         ? (statementName(statement.sql, statement.parameters) ?? '')
         : '';
-      if (name === '' || !this.#prepared.has(name)) {
-        // Closing first makes a re-parse after a failed batch safe.
-        if (name !== '') parts.push(encoder.close({ type: 'S', name }));
-        parts.push(encoder.parse({ text: statement.sql, name }));
-        if (name !== '') parsedNow.push(name);
-      }
-      parts.push(
-        encoder.bind({ statement: name, values: statement.parameters.map(textValue) }),
-        encoder.describe({ type: 'P' }),
-        encoder.execute({}),
-      );
+      const parse = name === '' || !this.#prepared.has(name) ? statement.sql : undefined;
+      if (parse !== undefined && name !== '') parsedNow.push(name);
+      steps.push({ name, parse, values: statement.parameters.map(textValue) });
     }
-    parts.push(encoder.sync());
     this.#onRoundTrip?.(statements.map((statement) => statement.sql));
-    const { results, error } = await this.exchange(concatenate(parts));
+    const { results, error } = await this.exchange(steps);
     // After an error it is unknown which of this batch's Parses ran.
     for (const name of parsedNow) {
       if (error === undefined) this.#prepared.add(name);
@@ -325,18 +331,6 @@ abstract class BatchingConnection implements DatabaseConnection {
   }
 }
 
-function concatenate(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const message = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    message.set(part, offset);
-    offset += part.length;
-  }
-  return message;
-}
-
 abstract class BatchingDriver<C extends BatchingConnection> implements Driver {
   abstract init(): Promise<void>;
   abstract acquireConnection(): Promise<C>;
@@ -386,8 +380,19 @@ function rowReader(): RowReader {
   return new pg.Result('object', pg.types) as unknown as RowReader;
 }
 
+/** The message writers of pg's Connection, as this version has them (its published types are older). */
+interface Wire {
+  readonly stream: { readonly writable: boolean; cork(): void; uncork(): void };
+  close(message: { type: 'S'; name: string }): void;
+  parse(query: { text: string; name: string }): void;
+  bind(config: { statement: string; values: readonly (string | null)[] }): void;
+  describe(message: { type: 'P' }): void;
+  execute(config: Record<string, never>): void;
+  sync(): void;
+}
+
 class WireBatch implements pg.Submittable {
-  readonly #message: Uint8Array;
+  readonly #steps: readonly Step[];
   readonly #results: RowReader[] = [];
   #current: RowReader | undefined;
   #rowError: unknown;
@@ -396,13 +401,31 @@ class WireBatch implements pg.Submittable {
     this.#settle = resolve;
   });
 
-  constructor(message: Uint8Array) {
-    this.#message = message;
+  constructor(steps: readonly Step[]) {
+    this.#steps = steps;
   }
 
+  // Written with pg's own message writers, corked, so the batch leaves in
+  // one write.
   submit(connection: pg.Connection): Error | undefined {
-    if (!connection.stream.writable) return new Error('the connection to the database is closed');
-    connection.stream.write(this.#message);
+    const wire = connection as unknown as Wire;
+    if (!wire.stream.writable) return new ConnectionLostError();
+    wire.stream.cork();
+    try {
+      for (const { name, parse, values } of this.#steps) {
+        if (parse !== undefined) {
+          // Closing first makes a re-parse after a failed batch safe.
+          if (name !== '') wire.close({ type: 'S', name });
+          wire.parse({ text: parse, name });
+        }
+        wire.bind({ statement: name, values });
+        wire.describe({ type: 'P' });
+        wire.execute({});
+      }
+      wire.sync();
+    } finally {
+      wire.stream.uncork();
+    }
     return undefined;
   }
 
@@ -466,10 +489,15 @@ class PostgresBatchingConnection extends BatchingConnection {
     this.client = client;
   }
 
-  protected exchange(message: Uint8Array): Promise<Exchange> {
-    const batch = new WireBatch(message);
+  /** Whether this client's socket was found closed: it is destroyed on release. */
+  lost = false;
+
+  protected async exchange(steps: readonly Step[]): Promise<Exchange> {
+    const batch = new WireBatch(steps);
     this.client.query(batch);
-    return batch.answered;
+    const answer = await batch.answered;
+    if (answer.error instanceof ConnectionLostError) this.lost = true;
+    return answer;
   }
 }
 
@@ -514,7 +542,9 @@ class PostgresBatchingDriver extends BatchingDriver<PostgresBatchingConnection> 
   }
 
   releaseConnection(connection: PostgresBatchingConnection): Promise<void> {
-    connection.client.release();
+    // A closed socket can end before pg's pool hears of it; it must not be
+    // handed out again meanwhile.
+    connection.client.release(connection.lost ? true : undefined);
     return Promise.resolve();
   }
 
@@ -536,7 +566,34 @@ export function postgresDialect(
 
 // PGlite runs in this process: a round trip is a call into its WebAssembly
 // backend, and a plain query makes six (parse, describe, bind, describe,
-// execute, sync). A batch here is one call.
+// execute, sync). A batch here is one call, its messages in one buffer.
+const encoder = protocol.serialize;
+
+function encode(steps: readonly Step[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const { name, parse, values } of steps) {
+    if (parse !== undefined) {
+      if (name !== '') parts.push(encoder.close({ type: 'S', name }));
+      parts.push(encoder.parse({ text: parse, name }));
+    }
+    parts.push(
+      encoder.bind({ statement: name, values: [...values] }),
+      encoder.describe({ type: 'P' }),
+      encoder.execute({}),
+    );
+  }
+  parts.push(encoder.sync());
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const message = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    message.set(part, offset);
+    offset += part.length;
+  }
+  return message;
+}
+
 class PgliteBatchingConnection extends BatchingConnection {
   readonly #pglite: PGlite;
 
@@ -547,8 +604,8 @@ class PgliteBatchingConnection extends BatchingConnection {
     this.#pglite = pglite;
   }
 
-  protected async exchange(message: Uint8Array): Promise<Exchange> {
-    const { messages } = await this.#pglite.execProtocol(message, { throwOnError: false });
+  protected async exchange(steps: readonly Step[]): Promise<Exchange> {
+    const { messages } = await this.#pglite.execProtocol(encode(steps), { throwOnError: false });
     const error = messages.find((entry) => entry.name === 'error');
     const results: Results[] = pgliteParse.parseResults(
       messages.filter((entry) => entry.name !== 'error'),
