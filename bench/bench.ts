@@ -490,7 +490,7 @@ async function benchEngine(
       chat: {},
     };
     if (url !== undefined) {
-      const variants = variantContenders(url, fixture);
+      const variants = variantContenders(url, fixture, store.database);
       result.variants = [];
       for (const [label, contenders] of Object.entries(variants.operations)) {
         const samples = await interleave(contenders, { concurrency: 1, ...TIMING });

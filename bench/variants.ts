@@ -1,9 +1,14 @@
-// The ways of sending a row-level-security transaction (BEGIN, the role
-// switch, the statement, COMMIT) that were measured before choosing the one
-// in src/db/drivers.ts, written straight on pg so that only the wire differs:
-// four round trips or one (pg's pipeline mode), unnamed statements (parsed
-// and planned every time) or named prepared ones.
+// The ways of sending a row-level-security transaction that were measured
+// before choosing the one in src/db/drivers.ts. The ones tried first are
+// written straight on pg so that only the wire differs: BEGIN, the role
+// switch, the statement and COMMIT in four round trips or in one (pg's
+// pipeline mode, a Sync after each), as unnamed statements (parsed and planned
+// every time) or named prepared ones. The chosen one is the driver itself:
+// the switch and the statement, named, before a single Sync.
+import { CompiledQuery, type Kysely } from 'kysely';
 import pg from 'pg';
+import { alone } from '../src/db/drivers.ts';
+import type { Database } from '../src/db/schema.ts';
 import { HISTORY_SQL, SAVE_SQL, type Fixture } from './floor.ts';
 import { CONTENT } from './peers.ts';
 import type { Operation } from './runner.ts';
@@ -14,7 +19,7 @@ const ROLE = 'todochat_user_role';
 
 type Query = { text: string; values: unknown[]; name?: string };
 
-export function variantContenders(url: string, fixture: Fixture) {
+export function variantContenders(url: string, fixture: Fixture, database: Kysely<Database>) {
   const serialPool = new pg.Pool({ connectionString: url, max: 4 });
   const pipelinePool = new pg.Pool({ connectionString: url, max: 4, pipeline: true });
 
@@ -51,13 +56,18 @@ export function variantContenders(url: string, fixture: Fixture) {
     }
   };
   const floor = async (query: Query) => serialPool.query(query);
+  const oneSync = (query: Query) =>
+    database.executeQuery(
+      alone(CompiledQuery.raw(query.text, query.values), { role: ROLE, userId: fixture.userId }),
+    );
 
   const ways: Record<string, (query: Query) => Promise<unknown>> = {
     floor,
     'four trips, unnamed (before)': serial(false),
     'four trips, named': serial(true),
     'one trip, unnamed': oneTrip(false),
-    'one trip, named (chosen)': oneTrip(true),
+    'one trip, named (pipeline)': oneTrip(true),
+    'one Sync (chosen)': oneSync,
   };
   const target = fixture.writers[64] ?? '';
   const of = (query: Query): Record<string, Operation> =>
