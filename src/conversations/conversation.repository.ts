@@ -1,17 +1,10 @@
 import { sql, type Selectable } from 'kysely';
-import pg from 'pg';
 import { execute, queries, type UserExecutor, type UserTransaction } from '../db/scope.ts';
 import type { ConversationTable } from '../db/schema.ts';
 import type { Conversation, ConversationStatus } from './conversation.ts';
-import { positionOf, type ConversationPosition } from './cursor.ts';
+import { positionText, type ConversationPosition } from './cursor.ts';
 
 type ConversationRow = Selectable<ConversationTable>;
-
-// The parser the drivers use for every timestamptz column (pg's), so this
-// one reads the same Date as the others on both engines.
-const parseTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (
-  text: string,
-) => Date;
 
 function toConversation(row: ConversationRow): Conversation {
   return {
@@ -111,24 +104,24 @@ export async function findConversationsPage(
       order by updated_at desc, id desc
       limit ${limit})`,
   );
-  // updated_at is sent once, as text: its Date and its cursor position (to
-  // the microsecond, which a Date cannot hold) are both read from it.
-  // Formatting it a second time beside the column was a fifth of the page
-  // on PGlite; `at time zone 'UTC'` costs a zone lookup a row on PostgreSQL,
-  // so the text is in the session's zone, as every timestamp column is.
+  // updated_at is sent once, as the text of its UTC time with the
+  // microseconds (which a Date cannot hold): the conversation's Date and its
+  // cursor position are both read from it. Formatting it a second time beside
+  // the column (to_char) was a fifth of the page on PGlite.
   const result = await execute(
     executor,
-    sql<Omit<ConversationRow, 'updated_at'> & { updated_at_text: string }>`
-    select id, user_id, title, status, message_count, created_at, updated_at::text as updated_at_text
+    sql<Omit<ConversationRow, 'updated_at'> & { updated_at_utc: string }>`
+    select id, user_id, title, status, message_count, created_at,
+           (updated_at at time zone 'UTC')::text as updated_at_utc
     from (${sql.join(ranges, sql` union all `)}) as page
     order by updated_at desc, id desc
     limit ${limit}`,
   );
-  return result.rows.map(({ updated_at_text: text, ...row }) => {
-    const updatedAt = parseTimestamp(text);
+  return result.rows.map(({ updated_at_utc: utc, ...row }) => {
+    const updatedAt = positionText(utc);
     return {
-      conversation: toConversation({ ...row, updated_at: updatedAt }),
-      position: { updatedAt: positionOf(updatedAt, text), id: row.id },
+      conversation: toConversation({ ...row, updated_at: new Date(updatedAt) }),
+      position: { updatedAt, id: row.id },
     };
   });
 }

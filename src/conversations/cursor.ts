@@ -61,13 +61,13 @@ export interface ConversationPosition {
 }
 
 /**
- * The cursor position of a timestamp PostgreSQL wrote as text, in whatever
- * session time zone: the UTC second from `instant` (that text, parsed), and
- * the microseconds from the text itself, which no zone offset changes.
+ * PostgreSQL's text of a UTC timestamp (`YYYY-MM-DD HH:MM:SS`, then as many
+ * fraction digits as are not zero) as the cursor's exact
+ * `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
  */
-export function positionOf(instant: Date, text: string): string {
-  const fraction = /\.(\d{1,6})/.exec(text)?.[1] ?? '';
-  return `${instant.toISOString().slice(0, 19)}.${fraction.padEnd(6, '0')}Z`;
+export function positionText(utc: string): string {
+  const [seconds = '', fraction = ''] = utc.split('.');
+  return `${seconds.replace(' ', 'T')}.${fraction.padEnd(6, '0')}Z`;
 }
 
 export function encodeConversationCursor(position: ConversationPosition): string {
