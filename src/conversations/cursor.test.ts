@@ -6,7 +6,6 @@ import {
   decodeMessageCursor,
   encodeConversationCursor,
   encodeMessageCursor,
-  positionText,
 } from './cursor.ts';
 
 const ID = '0b6f3c1e-8d2a-4c57-9e0f-1a2b3c4d5e6f';
@@ -94,21 +93,4 @@ describe('conversation cursors', () => {
   it('refuses a message cursor', () => {
     refused(() => decodeConversationCursor(encodeMessageCursor(3), 'cursor'));
   });
-});
-
-describe('positionText', () => {
-  // PostgreSQL writes a timestamp's fraction without its trailing zeros.
-  const cases: [utc: string, position: string][] = [
-    ['2026-12-02 01:36:53.148123', '2026-12-02T01:36:53.148123Z'],
-    ['2026-12-02 01:36:53.1481', '2026-12-02T01:36:53.148100Z'],
-    ['2026-12-02 01:36:53.1', '2026-12-02T01:36:53.100000Z'],
-    ['2026-12-02 01:36:53', '2026-12-02T01:36:53.000000Z'],
-  ];
-  for (const [utc, position] of cases) {
-    it(`reads ${utc} as ${position}, a position a cursor carries`, () => {
-      assert.equal(positionText(utc), position);
-      const cursor = encodeConversationCursor({ updatedAt: position, id: ID });
-      assert.deepEqual(decodeConversationCursor(cursor, 'cursor'), { updatedAt: position, id: ID });
-    });
-  }
 });

@@ -60,16 +60,6 @@ export interface ConversationPosition {
   id: string;
 }
 
-/**
- * PostgreSQL's text of a UTC timestamp (`YYYY-MM-DD HH:MM:SS`, then as many
- * fraction digits as are not zero) as the cursor's exact
- * `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
- */
-export function positionText(utc: string): string {
-  const [seconds = '', fraction = ''] = utc.split('.');
-  return `${seconds.replace(' ', 'T')}.${fraction.padEnd(6, '0')}Z`;
-}
-
 export function encodeConversationCursor(position: ConversationPosition): string {
   return encode(CONVERSATION_PREFIX, [position.updatedAt, position.id]);
 }
