@@ -64,21 +64,19 @@ describeStore('request bodies over a socket', (ctx) => {
 
   const json = (body: unknown) => Buffer.from(JSON.stringify(body));
   const headers = () => ({ Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' });
+  /** POST /api/tasks with its Content-Length, as most clients send a body. */
+  const postSized = (body: Buffer) =>
+    send(port, 'POST', '/api/tasks', { ...headers(), 'Content-Length': String(body.length) }, [
+      body,
+    ]);
+  /** POST /api/tasks in these chunks, with no length: Transfer-Encoding: chunked. */
+  const postChunked = (chunks: Buffer[]) => send(port, 'POST', '/api/tasks', headers(), chunks);
 
   it('takes a body within the limit, sized or chunked, and answers a GET', async () => {
     const sized = json({ title: 'buy milk' });
-    const created = await send(
-      port,
-      'POST',
-      '/api/tasks',
-      { ...headers(), 'Content-Length': String(sized.length) },
-      [sized],
-    );
+    const created = await postSized(sized);
     assert.equal(created.status, 201);
-    const chunked = await send(port, 'POST', '/api/tasks', headers(), [
-      Buffer.from('{"title":'),
-      Buffer.from('"buy eggs"}'),
-    ]);
+    const chunked = await postChunked([Buffer.from('{"title":'), Buffer.from('"buy eggs"}')]);
     assert.equal(chunked.status, 201);
     const listed = await send(port, 'GET', '/api/tasks', { Authorization: `Bearer ${token}` });
     assert.equal(listed.status, 200);
@@ -88,19 +86,10 @@ describeStore('request bodies over a socket', (ctx) => {
 
   it('refuses a body over the limit with 413, by its Content-Length or as it streams', async () => {
     const big = json({ title: 'x', description: 'y'.repeat(4000) });
-    const sized = await send(
-      port,
-      'POST',
-      '/api/tasks',
-      { ...headers(), 'Content-Length': String(big.length) },
-      [big],
-    );
+    const sized = await postSized(big);
     assert.equal(sized.status, 413);
     assert.equal(sized.body.error?.code, 'payload_too_large');
-    const chunked = await send(port, 'POST', '/api/tasks', headers(), [
-      big.subarray(0, 1500),
-      big.subarray(1500),
-    ]);
+    const chunked = await postChunked([big.subarray(0, 1500), big.subarray(1500)]);
     assert.equal(chunked.status, 413);
     assert.equal(chunked.body.error?.code, 'payload_too_large');
     const titles = (await ctx.store.tasks.listTasks(userId)).map((task) => task.title);
@@ -113,13 +102,7 @@ describeStore('request bodies over a socket', (ctx) => {
       Buffer.from([0xc3, 0x28]),
       Buffer.from('"}'),
     ]);
-    const reply = await send(
-      port,
-      'POST',
-      '/api/tasks',
-      { ...headers(), 'Content-Length': String(bad.length) },
-      [bad],
-    );
+    const reply = await postSized(bad);
     assert.equal(reply.status, 400);
     assert.ok(reply.body.error !== undefined);
     assert.equal(reply.body.error.code, 'malformed_request');
