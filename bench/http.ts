@@ -67,9 +67,12 @@ request = function()
   return wrk.format(nil, paths[(n % #paths) + 1])
 end
 done = function(summary, latency, requests)
+  local e = summary.errors
   io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    e.status + e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("ERRORS status=%d connect=%d read=%d write=%d timeout=%d\\n",
+    e.status, e.connect, e.read, e.write, e.timeout))
 end
 `,
   );
@@ -91,7 +94,12 @@ end
     number,
     number,
   ];
-  if (errors > 0) throw new Error(`wrk saw ${errors} failed requests`);
+  // The kinds tell a server fault (status: a non-2xx answer) from a slow
+  // machine (timeout: no answer within wrk's 2 s).
+  if (errors > 0) {
+    const kinds = /ERRORS (.*)/.exec(stdout)?.[1] ?? '';
+    throw new Error(`wrk saw ${errors} failed requests (${kinds})`);
+  }
   return {
     opsPerSecond: requests / (micros / 1e6),
     p50: p50 / 1000,
