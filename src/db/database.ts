@@ -9,7 +9,12 @@ import { Kysely, type KyselyConfig, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { parseConnectionString, redactConnectionString } from './connection-string.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { pgliteDialect, postgresDialect, type RoundTripListener } from './drivers.ts';
+import {
+  PGLITE_PARSERS,
+  pgliteDialect,
+  postgresDialect,
+  type RoundTripListener,
+} from './drivers.ts';
 import { HostListPool } from './host-list-pool.ts';
 import type { Database } from './schema.ts';
 import {
@@ -180,6 +185,7 @@ async function openPglite(
   if (dataDir === IN_MEMORY) {
     const pglite = await PGlite.create({
       dataDir: IN_MEMORY,
+      parsers: PGLITE_PARSERS,
       ...(initialData === undefined ? {} : { loadDataDir: initialData }),
     });
     const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), ...log });
@@ -192,7 +198,7 @@ async function openPglite(
   mkdirSync(dirname(absolute), { recursive: true });
   const lock = lockDataDir(absolute);
   try {
-    const pglite = await PGlite.create({ dataDir: absolute });
+    const pglite = await PGlite.create({ dataDir: absolute, parsers: PGLITE_PARSERS });
     const db = new Kysely<Database>({ dialect: pgliteDialect(pglite, onRoundTrip), ...log });
     return {
       db,

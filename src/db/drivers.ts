@@ -10,8 +10,8 @@
 // Every statement still runs after the switch in the same transaction: a
 // batch whose switch fails runs nothing else, since after an error the server
 // skips every message up to the batch's Sync.
-import type { PGlite, Results } from '@electric-sql/pglite';
-import { parse as pgliteParse, protocol } from '@electric-sql/pglite';
+import type { ParserOptions, PGlite, Results } from '@electric-sql/pglite';
+import { parse as pgliteParse, protocol, types as pgliteTypes } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -27,6 +27,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import pg from 'pg';
+import { timestamptzParser } from './timestamps.ts';
 
 /** Who a statement runs as: a role, and the user the policies confine it to. */
 export interface Scope {
@@ -376,8 +377,24 @@ interface RowReader extends StatementResult {
   addCommandComplete(message: unknown): void;
 }
 
+// pg's parsers, with timestamptz read by the faster path in timestamps.ts.
+// The fallback is looked up when used, so it is whatever pg has then.
+const TIMESTAMPTZ = pg.types.builtins.TIMESTAMPTZ;
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+const pgParser = (oid: TypeId, format: 'text' | 'binary'): unknown =>
+  pg.types.getTypeParser(oid, format);
+const readTimestamptz = timestamptzParser((text) =>
+  (pgParser(TIMESTAMPTZ, 'text') as (text: string) => unknown)(text),
+);
+const rowTypes = {
+  getTypeParser(oid: TypeId, format: 'text' | 'binary' = 'text'): unknown {
+    return oid === TIMESTAMPTZ && format === 'text' ? readTimestamptz : pgParser(oid, format);
+  },
+};
+
 function rowReader(): RowReader {
-  return new pg.Result('object', pg.types) as unknown as RowReader;
+  // Result only calls getTypeParser; its published type asks for all of pg-types.
+  return new pg.Result('object', rowTypes as typeof pg.types) as unknown as RowReader;
 }
 
 /** The message writers of pg's Connection, as this version has them (its published types are older). */
@@ -593,6 +610,14 @@ function encode(steps: readonly Step[]): Uint8Array {
   }
   return message;
 }
+
+/** PGlite's own parsers, with timestamptz read by the faster path in timestamps.ts. */
+export const PGLITE_PARSERS: ParserOptions = {
+  [pgliteTypes.TIMESTAMPTZ]: timestamptzParser((text) => {
+    const parse = pgliteTypes.parsers[pgliteTypes.TIMESTAMPTZ];
+    return parse === undefined ? text : parse(text);
+  }),
+};
 
 class PgliteBatchingConnection extends BatchingConnection {
   readonly #pglite: PGlite;
