@@ -71,8 +71,15 @@ export type RoundTripListener = (statements: readonly string[]) => void;
 // (PgBouncer in transaction mode) refuses it as a startup parameter, and a
 // session-level SET would stay behind on a server connection the pooler then
 // hands to someone else; set_config(..., true) ends with the transaction.
+//
+// So does DateStyle: the row readers (timestamps.ts, pg's and PGlite's own)
+// and `due_date::text` expect ISO output, and a server, database or role set
+// to another style ('SQL, DMY', 'German') would otherwise turn every
+// timestamp into null and every due date into '06/12/2026'. Only the output
+// changes; the day/month order for reading input is kept.
 const SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', coalesce($2, ''), true),
-  set_config('plan_cache_mode', 'force_generic_plan', true), set_config('statement_timeout', $3, true)`;
+  set_config('plan_cache_mode', 'force_generic_plan', true), set_config('statement_timeout', $3, true),
+  set_config('DateStyle', 'ISO', true)`;
 // Runs as CHECK_ROLE, so it sees the users table; it switches on only when
 // the row is there. With no row the transaction stays in a role that can
 // touch no user data, so whatever follows it in the batch fails harmlessly.
