@@ -51,7 +51,7 @@ for (const engine of testEngines()) {
 
     it('still gives Dates and ISO due dates through the services', async () => {
       const s = opened();
-      const before = Date.now();
+      const startedAt = Date.now();
       const user = await s.users.createUser({ email: `style-${crypto.randomUUID()}@example.com` });
       const conversations = [];
       for (const title of ['one', 'two', 'three']) {
@@ -78,7 +78,7 @@ for (const engine of testEngines()) {
       for (const stamp of stamps) {
         assert.ok(stamp instanceof Date, String(stamp));
         // The engine's clock and ours are the same machine's.
-        assert.ok(Math.abs(stamp.getTime() - before) < 10 * 60_000, stamp.toISOString());
+        assert.ok(Math.abs(stamp.getTime() - startedAt) < 10 * 60_000, stamp.toISOString());
       }
       assert.deepEqual(task.due, { date: '2026-12-31', at: new Date('2026-12-31T09:30:00Z') });
       const [listed] = await s.tasks.listTasks(user.id);
