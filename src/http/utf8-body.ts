@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+// DELETE too: DELETE /api/me reads a password from its body.
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**

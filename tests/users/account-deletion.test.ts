@@ -100,6 +100,29 @@ describeStore('account deletion', (ctx) => {
     });
   });
 
+  it('checks its body as every other route does: JSON, valid UTF-8, nothing deleted', async () => {
+    const { app } = createTestApp(ctx.store);
+    const owner = await signUp(app);
+    const form = await owner.client.request('DELETE', '/api/me', {
+      raw: `password=${PASSWORD}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(form.status, 415);
+    assert.equal(json<{ error: { code: string } }>(form).error.code, 'unsupported_media_type');
+    // The password with one byte that is not UTF-8: refused as malformed,
+    // not decoded leniently into a different password.
+    const response = await app.request('/api/me', {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${owner.token}`, 'Content-Type': 'application/json' },
+      body: Buffer.concat([Buffer.from('{"password":"'), Buffer.from([0xff]), Buffer.from('"}')]),
+    });
+    assert.equal(response.status, 400);
+    const reply = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(reply.error.code, 'malformed_request');
+    assert.match(reply.error.message, /UTF-8/);
+    assert.equal((await rowsOf(owner.userId))?.users, 1);
+  });
+
   it('for an outside sign-in, asks for a token issued in the last five minutes', async () => {
     const { app } = createTestApp(ctx.store, { external: EXTERNAL });
     const subject = `outside-${Date.now()}`;
