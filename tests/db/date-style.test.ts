@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { CompiledQuery } from 'kysely';
 import { openStore, type Store } from '../../src/store.ts';
 import { testEngines, type TestDatabase } from '../support/databases.ts';
+import { createTestApp, json, signUp } from '../support/http.ts';
 
 const STYLE = 'SQL, DMY';
 
@@ -99,6 +100,21 @@ for (const engine of testEngines()) {
 
       const history = await s.conversations.getConversationHistory(user.id, first.id);
       assert.deepEqual(history.messages[0]?.createdAt, message.createdAt);
+    });
+
+    it('still gives ISO times over HTTP, where each request also checks its user', async () => {
+      // A signed-in request takes the checked switch (src/db/drivers.ts),
+      // a different first statement from the services' own.
+      const { app } = createTestApp(opened());
+      const { client } = await signUp(app);
+      const created = await client.post('/api/tasks', { title: 'call mum', due: '2026-12-24' });
+      assert.equal(created.status, 201);
+      const listed = json<{ tasks: { due_date: string; created_at: string }[] }>(
+        await client.get('/api/tasks'),
+      );
+      const [task] = listed.tasks;
+      assert.equal(task?.due_date, '2026-12-24');
+      assert.match(task?.created_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     });
   });
 }
