@@ -113,8 +113,9 @@ for (const engine of testEngines()) {
         await client.get('/api/tasks'),
       );
       const [task] = listed.tasks;
-      assert.equal(task?.due_date, '2026-12-24');
-      assert.match(task?.created_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(task !== undefined);
+      assert.equal(task.due_date, '2026-12-24');
+      assert.match(task.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     });
   });
 }
