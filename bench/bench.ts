@@ -20,8 +20,11 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
+import { DEFAULT_CHAT_SETTINGS } from '../src/chat/chat-settings.ts';
+import { recordedToolCalls } from '../src/chat/history.ts';
 import { createChatService } from '../src/services.ts';
 import { openStore, type Store } from '../src/store.ts';
+import { sdkTurn } from './chat-floor.ts';
 import { HISTORY_SQL, LIST_SQL, SAVE_SQL, type Fixture } from './floor.ts';
 import { httpBench, type HttpRow } from './http.ts';
 import { CONTENT, drizzlePeer, langchainPeer, mastraPeer, type Peer } from './peers.ts';
@@ -267,7 +270,23 @@ async function runChatBench(store: Store, fixture: Fixture) {
   const saveTarget = fixture.writers[95] ?? '';
   const save = () =>
     store.conversations.saveMessage(fixture.userId, saveTarget, { role: 'user', content: CONTENT });
-  return { turn, samples: await interleave({ turn, save }, { concurrency: 1, ...TIMING }) };
+  // The SDK's share is measured over the very window a turn sees once the
+  // conversation is longer than it: the last turn's, without its reply.
+  for (let warm = 0; warm < DEFAULT_CHAT_SETTINGS.historyLimit; warm++) await turn();
+  const { messages } = await store.conversations.getConversationHistory(
+    fixture.userId,
+    conversation.id,
+    { limit: DEFAULT_CHAT_SETTINGS.historyLimit + 1 },
+  );
+  const reply = messages.at(-1);
+  const [call] = recordedToolCalls(reply?.metadata ?? null);
+  if (reply?.role !== 'assistant' || call === undefined)
+    throw new Error('the chat bench turn made no tool call');
+  const sdk = sdkTurn(messages.slice(0, -1), call);
+  return {
+    turn,
+    samples: await interleave({ turn, 'AI SDK alone': sdk, save }, { concurrency: 1, ...TIMING }),
+  };
 }
 
 function progress(label: string, samples: Record<string, Sample>): void {
@@ -351,6 +370,20 @@ function printSamples(title: string, rows: { label: string; samples: Record<stri
           : `${ms(sample.p50)} (${ratio(sample.p50, row.samples.floor?.p50)})`;
       }),
     ]),
+  );
+}
+
+/** The turn beside a bare save (the goal's unit) and beside the AI SDK's own share of it. */
+function printChat(results: Record<string, EngineResult>): void {
+  console.log('\nA chat turn with the built-in model, c=1: p50 ms');
+  table(
+    ['engine', 'turn', 'AI SDK alone', 'bare save', 'turn/save', 'AI SDK alone/save'],
+    Object.entries(results).map(([engine, { chat }]) => {
+      const turn = chat.turn?.p50;
+      const sdk = chat['AI SDK alone']?.p50;
+      const save = chat.save?.p50;
+      return [engine, ms(turn), ms(sdk), ms(save), ratio(turn, save), ratio(sdk, save)];
+    }),
   );
 }
 
@@ -567,10 +600,7 @@ for (const result of all) {
 }
 printGrowth(all.flatMap((result) => result.growth));
 printHttp(all.flatMap((result) => result.http));
-printSamples(
-  'A chat turn with the built-in model vs a bare save, c=1: p50 ms',
-  Object.entries(results).map(([engine, result]) => ({ label: engine, samples: result.chat })),
-);
+printChat(results);
 printCosts(all.flatMap((result) => result.costs));
 for (const [engine, result] of Object.entries(results)) {
   if (result.hot !== undefined)
