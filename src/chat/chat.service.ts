@@ -38,7 +38,7 @@ import {
   parseNewMessage,
 } from '../conversations/conversation.service.ts';
 import type { Conversation, Message } from '../conversations/conversation.ts';
-import { asUser, userStatement } from '../db/scope.ts';
+import { asUser, userStatement, withCommit } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
 import { AppError, ConflictError, ModelError, NotFoundError, RateLimitedError } from '../errors.ts';
 import type { TaskService } from '../tasks/task.service.ts';
@@ -133,7 +133,12 @@ export interface PreparedTurn {
 }
 
 type Opened =
-  | { kind: 'claimed'; turn: PreparedTurn }
+  | {
+      kind: 'claimed';
+      turn: Omit<PreparedTurn, 'history'>;
+      /** Read with the COMMIT: it settles once the transaction has ended. */
+      history: Promise<readonly Message[]>;
+    }
   | { kind: 'answered'; turn: PreparedTurn }
   | { kind: 'busy'; userMessage: Message };
 
@@ -237,7 +242,8 @@ export class ChatService {
     const deadline = Date.now() + leaseMs + WAIT_POLL_MS;
     for (;;) {
       const opened = await this.#open(userId, conversationId, values, leaseMs, started);
-      if (opened.kind !== 'busy') return opened.turn;
+      if (opened.kind === 'claimed') return { ...opened.turn, history: await opened.history };
+      if (opened.kind === 'answered') return opened.turn;
       // Another request (on this instance or another) runs this very turn:
       // wait for its outcome rather than run the model and the tools twice.
       const outcome = await this.#waitForTurn(userId, opened.userMessage.id, deadline);
@@ -423,13 +429,18 @@ export class ChatService {
             );
           }
         }
-        const history = await findRecentMessages(trx, userId, conversation.id, {
+        // Nothing here depends on the history, so it is read with the
+        // COMMIT instead of taking a round trip of its own. Should the
+        // commit fail, the transaction's error is the one thrown.
+        const history = findRecentMessages(withCommit(trx), userId, conversation.id, {
           beforeSeq: message.seq + 1,
           limit: this.#settings.historyLimit,
         });
+        history.catch(() => undefined);
         return {
           kind: 'claimed',
-          turn: { ...base, history, attempt: claimed, earlierReply: null },
+          turn: { ...base, attempt: claimed, earlierReply: null },
+          history,
         };
       });
     try {

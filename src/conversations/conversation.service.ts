@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { asUser, userStatement, type UserTransaction } from '../db/scope.ts';
+import { asUser, userStatement, type CommitRead, type UserTransaction } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
 import { characterCount, id, limit, parse, text } from '../validation.ts';
 import type {
@@ -186,9 +186,12 @@ export async function appendOrFindMessage(
   return { message, created: true };
 }
 
-/** The newest `limit` messages before `beforeSeq`, oldest first. */
+/**
+ * The newest `limit` messages before `beforeSeq`, oldest first; through
+ * `withCommit(trx)`, read with the transaction's COMMIT.
+ */
 export async function findRecentMessages(
-  trx: UserTransaction,
+  trx: UserTransaction | CommitRead,
   userId: string,
   conversationId: string,
   window: { beforeSeq: number; limit: number },

@@ -1,5 +1,11 @@
 import { sql, type Selectable } from 'kysely';
-import { execute, queries, type UserExecutor, type UserTransaction } from '../db/scope.ts';
+import {
+  execute,
+  queries,
+  type ReadExecutor,
+  type UserExecutor,
+  type UserTransaction,
+} from '../db/scope.ts';
 import type { JsonObject, MessageTable } from '../db/schema.ts';
 import type { Message, MessageRole } from './conversation.ts';
 
@@ -154,7 +160,7 @@ export interface HistoryWindow {
  * conversation_id, seq) key, whatever the conversation's length.
  */
 export async function findHistory(
-  executor: UserExecutor,
+  executor: ReadExecutor,
   userId: string,
   conversationId: string,
   window: HistoryWindow,

@@ -124,6 +124,22 @@ export function alone<R>(query: CompiledQuery<R>, scope: Scope): CompiledQuery<R
   return query;
 }
 
+const withCommit = new WeakSet<CompiledQuery>();
+
+/**
+ * Marks `query`, run inside a transaction, to be sent with the transaction's
+ * COMMIT, in the same round trip. Its result arrives once the transaction has
+ * committed, so nothing inside the transaction may wait for it, and it must
+ * be the transaction's last statement: Kysely runs a transaction's
+ * statements one after another, so one sent after it would wait for the
+ * commit, which waits for the transaction to end. Outside a transaction it
+ * is sent as any statement is.
+ */
+export function sentWithCommit<R>(query: CompiledQuery<R>): CompiledQuery<R> {
+  withCommit.add(query);
+  return query;
+}
+
 /** Whether these drivers sit under `db` (an outside Kysely may not have them). */
 export function batches(db: { getExecutor(): { readonly adapter: DialectAdapter } }): boolean {
   return batchingDialects.has(db.getExecutor().adapter);
@@ -230,6 +246,11 @@ function arrayLiteral(values: readonly unknown[]): string {
   return `{${elements.join(',')}}`;
 }
 
+function queryResult(result: StatementResult | undefined): QueryResult<unknown> {
+  if (result === undefined) return { rows: [] };
+  return { ...affectedRows(result.command ?? undefined, result.rowCount), rows: result.rows };
+}
+
 /** What a batch brought back: one result per statement that completed, in order. */
 interface Exchange {
   readonly results: readonly StatementResult[];
@@ -248,8 +269,17 @@ interface StatementResult {
  * statement, the one-batch form, and how a batch is written and its answers
  * read. An engine only carries the bytes (`exchange`).
  */
+/** A statement held for the COMMIT batch, and how to hand over its result. */
+interface HeldStatement {
+  readonly statement: Statement;
+  readonly resolve: (result: QueryResult<unknown>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 abstract class BatchingConnection implements DatabaseConnection {
   #pending: Statement[] = [];
+  #held: HeldStatement[] = [];
+  #inTransaction = false;
   readonly #onRoundTrip: RoundTripListener | undefined;
   readonly #settings: StatementSettings;
   /** Named statements this connection's session has parsed. */
@@ -270,6 +300,13 @@ abstract class BatchingConnection implements DatabaseConnection {
 
   /** Sends `statements` as one batch and returns the last one's result (COMMIT's excepted). */
   async #send(statements: readonly Statement[]): Promise<QueryResult<unknown>> {
+    const results = await this.#sendAll(statements);
+    const index = statements.length - (statements.at(-1) === COMMIT ? 2 : 1);
+    return queryResult(results[index]);
+  }
+
+  /** Sends `statements` as one batch and returns every statement's result, in order. */
+  async #sendAll(statements: readonly Statement[]): Promise<readonly StatementResult[]> {
     const steps: Step[] = [];
     const parsedNow: string[] = [];
     for (const statement of statements) {
@@ -289,10 +326,7 @@ abstract class BatchingConnection implements DatabaseConnection {
     }
     const failure = firstFailure(statements, results, error);
     if (failure !== undefined) throw failure;
-    const index = statements.length - (statements.at(-1) === COMMIT ? 2 : 1);
-    const result = results[index];
-    if (result === undefined) return { rows: [] };
-    return { ...affectedRows(result.command ?? undefined, result.rowCount), rows: result.rows };
+    return results;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
@@ -302,6 +336,15 @@ abstract class BatchingConnection implements DatabaseConnection {
       // Before one Sync, with no BEGIN: one implicit transaction.
       const batch = [...switchStatements(scope, this.#settings), query];
       return (await this.#send(batch)) as QueryResult<R>;
+    }
+    if (this.#inTransaction && withCommit.has(query)) {
+      return new Promise<QueryResult<R>>((resolve, reject) => {
+        this.#held.push({
+          statement: query,
+          resolve: resolve as (result: QueryResult<unknown>) => void,
+          reject,
+        });
+      });
     }
     if (this.#pending.length > 0) {
       const switching = deferred.get(query);
@@ -325,15 +368,34 @@ abstract class BatchingConnection implements DatabaseConnection {
 
   begin(): void {
     this.#pending = [BEGIN];
+    this.#inTransaction = true;
   }
 
   /**
    * A transaction that sent nothing yet ends with nothing to send, unless it
-   * holds a user check, which must still give its answer.
+   * holds a user check, which must still give its answer. Statements held
+   * for the commit go before it in the same batch; a rollback drops them.
    */
   async end(statement: Statement): Promise<void> {
     const pending = this.#pending;
+    const held = this.#held;
     this.#pending = [];
+    this.#held = [];
+    this.#inTransaction = false;
+    if (held.length > 0 && statement === COMMIT) {
+      let results: readonly StatementResult[];
+      try {
+        results = await this.#sendAll([...pending, ...held.map((each) => each.statement), COMMIT]);
+      } catch (error) {
+        for (const each of held) each.reject(error);
+        throw error;
+      }
+      for (const [index, each] of held.entries()) {
+        each.resolve(queryResult(results[pending.length + index]));
+      }
+      return;
+    }
+    for (const each of held) each.reject(new Error('the transaction rolled back before this read'));
     if (pending.length === 0) await this.#send([statement]);
     else if (pending.some((held) => held.check === true)) await this.#send([...pending, statement]);
   }

@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CompiledQuery, Kysely, QueryResult, RawBuilder, Transaction } from 'kysely';
 import { translateDatabaseError } from './database-errors.ts';
-import { alone, batches, switchTo, type Scope } from './drivers.ts';
+import { alone, batches, sentWithCommit, switchTo, type Scope } from './drivers.ts';
 import type { Database } from './schema.ts';
 
 export const USER_ROLE = 'todochat_user_role';
@@ -40,6 +40,30 @@ export interface UserStatement {
 
 /** What a repository function that sends one statement accepts. */
 export type UserExecutor = UserTransaction | UserStatement;
+
+/**
+ * A read that rides with its transaction's COMMIT (`withCommit`): what a
+ * read-only repository function may also accept.
+ */
+export interface CommitRead {
+  readonly __scope: 'commit-read';
+  readonly trx: UserTransaction;
+}
+
+/** What a read-only repository function accepts. */
+export type ReadExecutor = UserExecutor | CommitRead;
+
+/**
+ * Sends the read made through it with `trx`'s COMMIT, saving the round trip
+ * the COMMIT would take alone. For a transaction's last statement, whose
+ * answer the transaction does not use: its promise settles only after the
+ * commit, so awaiting it inside the transaction never returns. Hand the
+ * promise out of the transaction, mark it handled (a failed commit rejects
+ * it, and the transaction's own error is the one to report), await it after.
+ */
+export function withCommit(trx: UserTransaction): CommitRead {
+  return { __scope: 'commit-read', trx };
+}
 
 interface PendingUserCheck {
   userId: string;
@@ -104,9 +128,14 @@ export function userStatement(db: Kysely<Database>, userId: string): UserStateme
 
 /** Sends `query` (a `sql` template or a compiled builder) through either kind of executor. */
 export async function execute<R>(
-  executor: UserExecutor,
+  executor: ReadExecutor,
   query: RawBuilder<R> | CompiledQuery<R>,
 ): Promise<QueryResult<R>> {
+  if (isCommitRead(executor)) {
+    const { trx } = executor;
+    const compiled = compile(query, trx);
+    return trx.executeQuery(batches(trx) ? sentWithCommit(compiled) : compiled);
+  }
   if (!isUserStatement(executor)) return executor.executeQuery(compile(query, executor));
   const { db, userId } = executor;
   const scope = scopeFor(userId);
@@ -120,12 +149,17 @@ export async function execute<R>(
 }
 
 /** The query builder to build a statement for `executor` with. */
-export function queries(executor: UserExecutor): Kysely<Database> {
+export function queries(executor: ReadExecutor): Kysely<Database> {
+  if (isCommitRead(executor)) return executor.trx;
   return isUserStatement(executor) ? executor.db : executor;
 }
 
-function isUserStatement(executor: UserExecutor): executor is UserStatement {
+function isUserStatement(executor: ReadExecutor): executor is UserStatement {
   return (executor as Partial<UserStatement>).__scope === 'user-statement';
+}
+
+function isCommitRead(executor: ReadExecutor): executor is CommitRead {
+  return (executor as Partial<CommitRead>).__scope === 'commit-read';
 }
 
 function compile<R>(
