@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import { messageColumns, toMessage } from '../conversations/message.repository.ts';
 import type { Message } from '../conversations/conversation.ts';
-import { execute, type UserExecutor, type UserTransaction } from '../db/scope.ts';
+import { execute, type AtCommit, type UserExecutor, type UserTransaction } from '../db/scope.ts';
 import type { JsonObject, MessageTable } from '../db/schema.ts';
 
 export type TurnState = 'running' | 'done' | 'failed';
@@ -44,11 +44,13 @@ function toTurn(row: TurnRow): TurnRecord {
  * the turn is running elsewhere or already answered.
  */
 export async function claimTurn(
-  trx: UserTransaction,
+  trx: UserTransaction | AtCommit,
   userId: string,
   turn: { userMessageId: string; conversationId: string; leaseMs: number },
 ): Promise<number | null> {
-  const result = await sql<{ attempt: number }>`
+  const result = await execute(
+    trx,
+    sql<{ attempt: number }>`
     insert into chat_turns (user_id, user_message_id, conversation_id, lease_until)
     values (${userId}, ${turn.userMessageId}, ${turn.conversationId},
             now() + ${turn.leaseMs} * interval '1 millisecond')
@@ -57,7 +59,8 @@ export async function claimTurn(
           stop_requested = false, error = null
       where chat_turns.state = 'failed'
          or (chat_turns.state = 'running' and chat_turns.lease_until < now())
-    returning attempt`.execute(trx);
+    returning attempt`,
+  );
   return result.rows[0]?.attempt ?? null;
 }
 

@@ -38,7 +38,7 @@ import {
   parseNewMessage,
 } from '../conversations/conversation.service.ts';
 import type { Conversation, Message } from '../conversations/conversation.ts';
-import { asUser, userStatement, withCommit } from '../db/scope.ts';
+import { asUser, held, userStatement, withCommit } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
 import { AppError, ConflictError, ModelError, NotFoundError, RateLimitedError } from '../errors.ts';
 import type { TaskService } from '../tasks/task.service.ts';
@@ -135,9 +135,9 @@ export interface PreparedTurn {
 type Opened =
   | {
       kind: 'claimed';
-      turn: Omit<PreparedTurn, 'history'>;
-      /** Read with the COMMIT: it settles once the transaction has ended. */
-      history: Promise<readonly Message[]>;
+      turn: Omit<PreparedTurn, 'history' | 'attempt'>;
+      /** Sent with the COMMIT: it settles once the transaction has ended. */
+      rest: Promise<{ attempt: number | null; history: readonly Message[] }>;
     }
   | { kind: 'answered'; turn: PreparedTurn }
   | { kind: 'busy'; userMessage: Message };
@@ -242,7 +242,12 @@ export class ChatService {
     const deadline = Date.now() + leaseMs + WAIT_POLL_MS;
     for (;;) {
       const opened = await this.#open(userId, conversationId, values, leaseMs, started);
-      if (opened.kind === 'claimed') return { ...opened.turn, history: await opened.history };
+      if (opened.kind === 'claimed') {
+        const { attempt, history } = await opened.rest;
+        // Claimed with the COMMIT, so it cannot have missed: the message was new.
+        if (attempt === null) throw new Error('a new message found its turn claimed');
+        return { ...opened.turn, attempt, history };
+      }
       if (opened.kind === 'answered') return opened.turn;
       // Another request (on this instance or another) runs this very turn:
       // wait for its outcome rather than run the model and the tools twice.
@@ -397,13 +402,33 @@ export class ChatService {
             ? await findOrCreateActiveConversation(trx, userId)
             : await findConversationById(trx, userId, conversationId);
         if (conversation === null) throw new NotFoundError('conversation');
-        const { message } = await appendOrFindMessage(trx, userId, conversation.id, values);
-        const claimed = await claimTurn(trx, userId, {
-          userMessageId: message.id,
-          conversationId: conversation.id,
-          leaseMs,
-        });
+        const { message, created } = await appendOrFindMessage(
+          trx,
+          userId,
+          conversation.id,
+          values,
+        );
         const base = { userId, conversation, userMessage: message, started };
+        const windows = this.#rateWindows();
+        const turn = { userMessageId: message.id, conversationId: conversation.id, leaseMs };
+        const recent = { beforeSeq: message.seq + 1, limit: this.#settings.historyLimit };
+        if (created && windows.length === 0) {
+          // A new message has no turn yet, so claiming it cannot miss, and
+          // with no limits to count nothing here waits for the claim: it and
+          // the history are sent with the COMMIT, one round trip for three.
+          // Should the batch fail, the transaction's error is the one thrown.
+          const commit = withCommit(trx);
+          const attempt = claimTurn(commit, userId, turn);
+          const history = findRecentMessages(commit, userId, conversation.id, recent);
+          const rest = Promise.all([attempt, history]).then(([claimed, found]) => ({
+            attempt: claimed,
+            history: found,
+          }));
+          rest.catch(() => undefined);
+          await held(commit);
+          return { kind: 'claimed', turn: { ...base, earlierReply: null }, rest };
+        }
+        const claimed = await claimTurn(trx, userId, turn);
         if (claimed === null) {
           const existing = await findTurn(trx, userId, message.id);
           if (existing?.state !== 'done' || existing.replyId === null) {
@@ -415,7 +440,6 @@ export class ChatService {
             turn: { ...base, history: [], attempt: null, earlierReply: reply },
           };
         }
-        const windows = this.#rateWindows();
         if (windows.length > 0) {
           const counted = await countModelTurn(trx, userId, windows);
           const over = counted.filter((window) => window.count > window.limit);
@@ -430,18 +454,14 @@ export class ChatService {
           }
         }
         // Nothing here depends on the history, so it is read with the
-        // COMMIT instead of taking a round trip of its own. Should the
-        // commit fail, the transaction's error is the one thrown.
-        const history = findRecentMessages(withCommit(trx), userId, conversation.id, {
-          beforeSeq: message.seq + 1,
-          limit: this.#settings.historyLimit,
-        });
-        history.catch(() => undefined);
-        return {
-          kind: 'claimed',
-          turn: { ...base, attempt: claimed, earlierReply: null },
-          history,
-        };
+        // COMMIT instead of taking a round trip of its own.
+        const commit = withCommit(trx);
+        const rest = findRecentMessages(commit, userId, conversation.id, recent).then(
+          (history) => ({ attempt: claimed, history }),
+        );
+        rest.catch(() => undefined);
+        await held(commit);
+        return { kind: 'claimed', turn: { ...base, earlierReply: null }, rest };
       });
     try {
       return await attempt();

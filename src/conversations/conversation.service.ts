@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { asUser, userStatement, type CommitRead, type UserTransaction } from '../db/scope.ts';
+import { asUser, userStatement, type AtCommit, type UserTransaction } from '../db/scope.ts';
 import type { Database, JsonObject } from '../db/schema.ts';
 import { characterCount, id, limit, parse, text } from '../validation.ts';
 import type {
@@ -191,7 +191,7 @@ export async function appendOrFindMessage(
  * `withCommit(trx)`, read with the transaction's COMMIT.
  */
 export async function findRecentMessages(
-  trx: UserTransaction | CommitRead,
+  trx: UserTransaction | AtCommit,
   userId: string,
   conversationId: string,
   window: { beforeSeq: number; limit: number },

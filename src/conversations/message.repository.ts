@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import {
   execute,
   queries,
-  type ReadExecutor,
+  type Executor,
   type UserExecutor,
   type UserTransaction,
 } from '../db/scope.ts';
@@ -33,7 +33,7 @@ export const messageColumns = sql`id, user_id, conversation_id, seq, role, conte
  * Null when the conversation does not exist for this user.
  */
 export async function appendMessage(
-  executor: UserExecutor,
+  executor: Executor,
   userId: string,
   conversationId: string,
   values: {
@@ -160,7 +160,7 @@ export interface HistoryWindow {
  * conversation_id, seq) key, whatever the conversation's length.
  */
 export async function findHistory(
-  executor: ReadExecutor,
+  executor: Executor,
   userId: string,
   conversationId: string,
   window: HistoryWindow,

@@ -124,20 +124,29 @@ export function alone<R>(query: CompiledQuery<R>, scope: Scope): CompiledQuery<R
   return query;
 }
 
-const withCommit = new WeakSet<CompiledQuery>();
+/** Where a held statement's result goes. */
+interface HeldResult {
+  readonly resolve: (result: QueryResult<unknown>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const heldResults = new WeakMap<CompiledQuery, HeldResult>();
 
 /**
- * Marks `query`, run inside a transaction, to be sent with the transaction's
- * COMMIT, in the same round trip. Its result arrives once the transaction has
- * committed, so nothing inside the transaction may wait for it, and it must
- * be the transaction's last statement: Kysely runs a transaction's
- * statements one after another, so one sent after it would wait for the
- * commit, which waits for the transaction to end. Outside a transaction it
- * is sent as any statement is.
+ * Marks `query`, run inside a transaction, to be held and sent with the
+ * transaction's COMMIT, in the same round trip, after every statement not so
+ * marked. Running it returns at once with no rows; its result is the promise
+ * returned here, settled once the transaction has ended (rejected when the
+ * batch fails or the transaction rolls back). Run outside a transaction (its
+ * own has ended) it is refused, never sent.
  */
-export function sentWithCommit<R>(query: CompiledQuery<R>): CompiledQuery<R> {
-  withCommit.add(query);
-  return query;
+export function sentWithCommit<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
+  return new Promise((resolve, reject) => {
+    heldResults.set(query, {
+      resolve: resolve as (result: QueryResult<unknown>) => void,
+      reject,
+    });
+  });
 }
 
 /** Whether these drivers sit under `db` (an outside Kysely may not have them). */
@@ -264,18 +273,17 @@ interface StatementResult {
   readonly rows: unknown[];
 }
 
-/**
- * What both engines share: holding BEGIN and the switch back until the next
- * statement, the one-batch form, and how a batch is written and its answers
- * read. An engine only carries the bytes (`exchange`).
- */
-/** A statement held for the COMMIT batch, and how to hand over its result. */
-interface HeldStatement {
+/** A statement held for the COMMIT batch, and where its result goes. */
+interface HeldStatement extends HeldResult {
   readonly statement: Statement;
-  readonly resolve: (result: QueryResult<unknown>) => void;
-  readonly reject: (error: unknown) => void;
 }
 
+/**
+ * What both engines share: holding BEGIN and the switch back until the next
+ * statement, holding statements for the COMMIT, the one-batch form, and how a
+ * batch is written and its answers read. An engine only carries the bytes
+ * (`exchange`).
+ */
 abstract class BatchingConnection implements DatabaseConnection {
   #pending: Statement[] = [];
   #held: HeldStatement[] = [];
@@ -337,14 +345,17 @@ abstract class BatchingConnection implements DatabaseConnection {
       const batch = [...switchStatements(scope, this.#settings), query];
       return (await this.#send(batch)) as QueryResult<R>;
     }
-    if (this.#inTransaction && withCommit.has(query)) {
-      return new Promise<QueryResult<R>>((resolve, reject) => {
-        this.#held.push({
-          statement: query,
-          resolve: resolve as (result: QueryResult<unknown>) => void,
-          reject,
-        });
-      });
+    const held = heldResults.get(query);
+    if (held !== undefined) {
+      heldResults.delete(query);
+      if (this.#inTransaction) {
+        this.#held.push({ statement: query, ...held });
+        return { rows: [] };
+      }
+      // Its transaction has ended: sent now, it would run outside it.
+      const late = new Error('a statement held for a COMMIT reached the connection after it');
+      held.reject(late);
+      throw late;
     }
     if (this.#pending.length > 0) {
       const switching = deferred.get(query);

@@ -42,27 +42,38 @@ export interface UserStatement {
 export type UserExecutor = UserTransaction | UserStatement;
 
 /**
- * A read that rides with its transaction's COMMIT (`withCommit`): what a
- * read-only repository function may also accept.
+ * A statement that rides with its transaction's COMMIT (`withCommit`): what
+ * a repository function may also accept.
  */
-export interface CommitRead {
-  readonly __scope: 'commit-read';
+export interface AtCommit {
+  readonly __scope: 'at-commit';
   readonly trx: UserTransaction;
+  /** Settle as the connection takes each statement made through this. */
+  readonly taken: Promise<unknown>[];
 }
 
-/** What a read-only repository function accepts. */
-export type ReadExecutor = UserExecutor | CommitRead;
+/** What a repository function accepts that can also send with the COMMIT. */
+export type Executor = UserExecutor | AtCommit;
 
 /**
- * Sends the read made through it with `trx`'s COMMIT, saving the round trip
- * the COMMIT would take alone. For a transaction's last statement, whose
- * answer the transaction does not use: its promise settles only after the
- * commit, so awaiting it inside the transaction never returns. Hand the
- * promise out of the transaction, mark it handled (a failed commit rejects
- * it, and the transaction's own error is the one to report), await it after.
+ * Sends the statements made through it with `trx`'s COMMIT, saving the
+ * round trip the COMMIT would take alone. For statements whose answers
+ * nothing in the transaction waits for: they run in the transaction, in the
+ * order made, after every statement sent the ordinary way, and each promise
+ * settles only after the commit, so awaiting one inside the transaction
+ * never returns. Hand the promise out of the transaction, mark it handled (a
+ * failed commit rejects it, and the transaction's own error is the one to
+ * report), await it after. Before the transaction's work returns, await
+ * `held()`: a statement still on its way to the connection when the COMMIT
+ * goes would miss it.
  */
-export function withCommit(trx: UserTransaction): CommitRead {
-  return { __scope: 'commit-read', trx };
+export function withCommit(trx: UserTransaction): AtCommit {
+  return { __scope: 'at-commit', trx, taken: [] };
+}
+
+/** Resolves once the connection holds every statement made through `commit`. */
+export async function held(commit: AtCommit): Promise<void> {
+  await Promise.all(commit.taken);
 }
 
 interface PendingUserCheck {
@@ -128,13 +139,19 @@ export function userStatement(db: Kysely<Database>, userId: string): UserStateme
 
 /** Sends `query` (a `sql` template or a compiled builder) through either kind of executor. */
 export async function execute<R>(
-  executor: ReadExecutor,
+  executor: Executor,
   query: RawBuilder<R> | CompiledQuery<R>,
 ): Promise<QueryResult<R>> {
-  if (isCommitRead(executor)) {
+  if (isAtCommit(executor)) {
     const { trx } = executor;
     const compiled = compile(query, trx);
-    return trx.executeQuery(batches(trx) ? sentWithCommit(compiled) : compiled);
+    // An outside Kysely has no such drivers: there it is sent now, in order.
+    if (!batches(trx)) return trx.executeQuery(compiled);
+    const result = sentWithCommit(compiled);
+    const taken = trx.executeQuery(compiled);
+    executor.taken.push(taken);
+    await taken;
+    return result;
   }
   if (!isUserStatement(executor)) return executor.executeQuery(compile(query, executor));
   const { db, userId } = executor;
@@ -149,17 +166,17 @@ export async function execute<R>(
 }
 
 /** The query builder to build a statement for `executor` with. */
-export function queries(executor: ReadExecutor): Kysely<Database> {
-  if (isCommitRead(executor)) return executor.trx;
+export function queries(executor: Executor): Kysely<Database> {
+  if (isAtCommit(executor)) return executor.trx;
   return isUserStatement(executor) ? executor.db : executor;
 }
 
-function isUserStatement(executor: ReadExecutor): executor is UserStatement {
+function isUserStatement(executor: Executor): executor is UserStatement {
   return (executor as Partial<UserStatement>).__scope === 'user-statement';
 }
 
-function isCommitRead(executor: ReadExecutor): executor is CommitRead {
-  return (executor as Partial<CommitRead>).__scope === 'commit-read';
+function isAtCommit(executor: Executor): executor is AtCommit {
+  return (executor as Partial<AtCommit>).__scope === 'at-commit';
 }
 
 function compile<R>(
