@@ -622,5 +622,11 @@ const file = new URL(
   import.meta.url,
 );
 const seconds = (Date.now() - started) / 1000;
-writeFileSync(file, JSON.stringify({ quick: QUICK, timing: TIMING, results, seconds }, null, 2));
-console.log(`\n${seconds.toFixed(0)} s; figures in ${file.pathname}`);
+// The runtime moves the chat turn most (the AI SDK's web streams), so a
+// run says which one it measured.
+const runtime = `Node ${process.versions.node}`;
+writeFileSync(
+  file,
+  JSON.stringify({ quick: QUICK, timing: TIMING, runtime, results, seconds }, null, 2),
+);
+console.log(`\n${seconds.toFixed(0)} s on ${runtime}; figures in ${file.pathname}`);
