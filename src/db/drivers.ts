@@ -406,7 +406,8 @@ abstract class BatchingConnection implements DatabaseConnection {
       }
       return;
     }
-    for (const each of held) each.reject(new Error('the transaction rolled back before this read'));
+    for (const each of held)
+      each.reject(new Error('the transaction rolled back before this statement was sent'));
     if (pending.length === 0) await this.#send([statement]);
     else if (pending.some((held) => held.check === true)) await this.#send([...pending, statement]);
   }

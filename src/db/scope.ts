@@ -148,6 +148,8 @@ export async function execute<R>(
     // An outside Kysely has no such drivers: there it is sent now, in order.
     if (!batches(trx)) return trx.executeQuery(compiled);
     const result = sentWithCommit(compiled);
+    // Should the connection refuse it, the refusal below is the one thrown.
+    result.catch(() => undefined);
     const taken = trx.executeQuery(compiled);
     executor.taken.push(taken);
     await taken;
