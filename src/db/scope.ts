@@ -145,8 +145,13 @@ export async function execute<R>(
   if (isAtCommit(executor)) {
     const { trx } = executor;
     const compiled = compile(query, trx);
-    // An outside Kysely has no such drivers: there it is sent now, in order.
-    if (!batches(trx)) return trx.executeQuery(compiled);
+    // An outside Kysely has no such drivers: there it is sent now, in order,
+    // and held() still waits for it, so that it cannot trail the COMMIT.
+    if (!batches(trx)) {
+      const sent = trx.executeQuery(compiled);
+      executor.taken.push(sent);
+      return sent;
+    }
     const result = sentWithCommit(compiled);
     // Should the connection refuse it, the refusal below is the one thrown.
     result.catch(() => undefined);
