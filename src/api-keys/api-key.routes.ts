@@ -12,6 +12,7 @@ import {
 } from '../http/openapi.ts';
 import { API_KEY_NAME_MAX, type ApiKey } from './api-key.ts';
 import type { ApiKeyService } from './api-key.service.ts';
+import { isoTime, optionalIsoTime } from '../iso-time.ts';
 
 const ApiKeySchema = z
   .object({
@@ -43,8 +44,8 @@ function toApiKeyJson(apiKey: ApiKey): z.infer<typeof ApiKeySchema> {
     id: apiKey.id,
     name: apiKey.name,
     hint: apiKey.hint,
-    created_at: apiKey.createdAt.toISOString(),
-    last_used_at: apiKey.lastUsedAt?.toISOString() ?? null,
+    created_at: isoTime(apiKey.createdAt),
+    last_used_at: optionalIsoTime(apiKey.lastUsedAt),
   };
 }
 

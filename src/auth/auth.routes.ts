@@ -15,6 +15,7 @@ import { PASSWORD_MIN_LENGTH, type UserService } from '../users/user.service.ts'
 import type { User } from '../users/user.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { TokenService } from './token.service.ts';
+import { isoTime } from '../iso-time.ts';
 
 export const UserSchema = z
   .object({
@@ -52,7 +53,7 @@ export function toUserJson(user: User): z.infer<typeof UserSchema> {
     id: user.id,
     email: user.email,
     time_zone: user.timeZone,
-    created_at: user.createdAt.toISOString(),
+    created_at: isoTime(user.createdAt),
   };
 }
 
@@ -127,7 +128,7 @@ export function authRoutes(deps: {
     return {
       access_token: token,
       token_type: 'Bearer' as const,
-      expires_at: expiresAt.toISOString(),
+      expires_at: isoTime(expiresAt),
       user: toUserJson(user),
     };
   };

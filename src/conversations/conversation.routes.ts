@@ -22,6 +22,7 @@ import {
   USER_MESSAGE_MAX,
   type ConversationService,
 } from './conversation.service.ts';
+import { isoTime } from '../iso-time.ts';
 
 export const ConversationSchema = z
   .object({
@@ -87,8 +88,8 @@ export function toConversationJson(conversation: Conversation): z.infer<typeof C
     title: conversation.title,
     status: conversation.status,
     message_count: conversation.messageCount,
-    created_at: conversation.createdAt.toISOString(),
-    updated_at: conversation.updatedAt.toISOString(),
+    created_at: isoTime(conversation.createdAt),
+    updated_at: isoTime(conversation.updatedAt),
   };
 }
 
@@ -100,7 +101,7 @@ export function toMessageJson(message: Message): z.infer<typeof MessageSchema> {
     role: message.role,
     content: message.content,
     metadata: message.metadata,
-    created_at: message.createdAt.toISOString(),
+    created_at: isoTime(message.createdAt),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
   ExportedMessage,
   ExportedTask,
 } from './export-document.ts';
+import { isoTime, optionalIsoTime } from '../iso-time.ts';
 
 export async function findAccount(
   trx: UserTransaction,
@@ -28,7 +29,7 @@ export async function findAccount(
         email: row.email,
         time_zone: row.time_zone,
         next_task_number: row.next_task_number,
-        created_at: row.created_at.toISOString(),
+        created_at: isoTime(row.created_at),
       };
 }
 
@@ -59,9 +60,9 @@ export async function findTasksPage(
     order by number limit ${limit}`.execute(trx);
   return result.rows.map((row) => ({
     ...row,
-    due_at: row.due_at?.toISOString() ?? null,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    due_at: optionalIsoTime(row.due_at),
+    created_at: isoTime(row.created_at),
+    updated_at: isoTime(row.updated_at),
   }));
 }
 
@@ -78,8 +79,8 @@ interface ConversationHeadRow {
 function toConversationHead(row: ConversationHeadRow): ConversationHead {
   return {
     ...row,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    created_at: isoTime(row.created_at),
+    updated_at: isoTime(row.updated_at),
   };
 }
 
@@ -129,7 +130,7 @@ export async function findMessagesPage(
     select id, seq, role, content, metadata, idempotency_key, created_at from messages
     where user_id = ${userId} and conversation_id = ${conversationId} and seq > ${afterSeq}
     order by seq limit ${limit}`.execute(trx);
-  return result.rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() }));
+  return result.rows.map((row) => ({ ...row, created_at: isoTime(row.created_at) }));
 }
 
 /** Locks the users row (as adding a task does) and says whether the account holds anything. */

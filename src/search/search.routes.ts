@@ -9,6 +9,7 @@ import {
   type SearchService,
 } from './search.service.ts';
 import type { SearchHit } from './search.ts';
+import { isoTime } from '../iso-time.ts';
 
 const SearchHitSchema = z
   .object({
@@ -41,7 +42,7 @@ function toHitJson(hit: SearchHit): z.infer<typeof SearchHitSchema> {
     seq: hit.seq,
     role: hit.role,
     task_number: hit.taskNumber,
-    created_at: hit.createdAt.toISOString(),
+    created_at: isoTime(hit.createdAt),
   };
 }
 

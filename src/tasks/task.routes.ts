@@ -17,6 +17,7 @@ import {
   type TaskService,
 } from './task.service.ts';
 import { TASK_DUE_FILTERS, TASK_PRIORITIES, type Task } from './task.ts';
+import { isoTime, optionalIsoTime } from '../iso-time.ts';
 
 export const TaskSchema = z
   .object({
@@ -75,10 +76,10 @@ export function toTaskJson(task: Task): z.infer<typeof TaskSchema> {
     description: task.description,
     completed: task.completed,
     due_date: task.due?.date ?? null,
-    due_at: task.due?.at?.toISOString() ?? null,
+    due_at: optionalIsoTime(task.due?.at),
     priority: task.priority,
-    created_at: task.createdAt.toISOString(),
-    updated_at: task.updatedAt.toISOString(),
+    created_at: isoTime(task.createdAt),
+    updated_at: isoTime(task.updatedAt),
   };
 }
 
