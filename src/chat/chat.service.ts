@@ -29,7 +29,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
-  appendOrFindMessage,
+  appendToConversation,
   findConversationById,
   findMessage,
   findOrCreateActiveConversation,
@@ -397,15 +397,12 @@ export class ChatService {
   ): Promise<Opened> {
     const attempt = () =>
       asUser(this.#db, userId, async (trx): Promise<Opened> => {
-        const conversation =
-          conversationId === undefined
-            ? await findOrCreateActiveConversation(trx, userId)
-            : await findConversationById(trx, userId, conversationId);
-        if (conversation === null) throw new NotFoundError('conversation');
-        const { message, created } = await appendOrFindMessage(
+        // The conversation is read with the append: one statement, one round trip.
+        const target = conversationId ?? (await findOrCreateActiveConversation(trx, userId)).id;
+        const { conversation, message, created } = await appendToConversation(
           trx,
           userId,
-          conversation.id,
+          target,
           values,
         );
         const base = { userId, conversation, userMessage: message, started };

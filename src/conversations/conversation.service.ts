@@ -187,6 +187,22 @@ export async function appendOrFindMessage(
 }
 
 /**
+ * appendOrFindMessage and the conversation it goes to, in one statement (a
+ * chat turn's opening). NotFoundError when the conversation is missing or
+ * another user's; the conversation is as it stood before this message.
+ */
+export async function appendToConversation(
+  trx: UserTransaction,
+  userId: string,
+  conversationId: string,
+  values: MessageValues,
+): Promise<SavedMessage & { conversation: Conversation }> {
+  const saved = await messages.appendToConversation(trx, userId, conversationId, values);
+  if (saved === null) throw new NotFoundError('conversation');
+  return saved.created ? saved : { ...saved, message: replayed(saved.message, values) };
+}
+
+/**
  * The newest `limit` messages before `beforeSeq`, oldest first; through
  * `withCommit(trx)`, read with the transaction's COMMIT.
  */
@@ -222,7 +238,7 @@ export function findMessage(
   return messages.findMessageById(trx, userId, messageId);
 }
 
-/** True when `error` is what appendOrFindMessage throws when a concurrent call won. */
+/** True when `error` is what appendOrFindMessage or appendToConversation throws when a concurrent call won. */
 export function lostIdempotencyRace(error: unknown): boolean {
   return error instanceof ConflictError && error.duplicate === 'idempotency_key';
 }

@@ -7,7 +7,7 @@ import {
   type UserTransaction,
 } from '../db/scope.ts';
 import type { JsonObject, MessageTable } from '../db/schema.ts';
-import type { Message, MessageRole } from './conversation.ts';
+import type { Conversation, Message, MessageRole } from './conversation.ts';
 
 type MessageRow = Selectable<MessageTable>;
 
@@ -143,6 +143,81 @@ export async function findMessageByIdempotencyKey(
     .compile();
   const row = (await execute(executor, query)).rows[0];
   return row === undefined ? null : toMessage(row);
+}
+
+/**
+ * A chat turn's opening in one statement: the conversation as it stood, the
+ * message stored earlier under the idempotency key if there is one
+ * (`created` false), else the message appended now. Null when the
+ * conversation does not exist for this user. A null key matches nothing, so
+ * the message is always new. Races on the key end as in appendMessageOnce.
+ */
+export async function appendToConversation(
+  executor: UserExecutor,
+  userId: string,
+  conversationId: string,
+  values: {
+    role: MessageRole;
+    content: string;
+    metadata: JsonObject | null;
+    idempotencyKey: string | null;
+  },
+): Promise<{ conversation: Conversation; message: Message; created: boolean } | null> {
+  const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
+  const result = await execute(
+    executor,
+    sql<
+      MessageRow & {
+        created: boolean;
+        conversation_title: string | null;
+        conversation_status: Conversation['status'];
+        conversation_message_count: number;
+        conversation_created_at: Date;
+        conversation_updated_at: Date;
+      }
+    >`
+    with conversation as (
+      select title, status, message_count, created_at, updated_at from conversations
+      where user_id = ${userId} and id = ${conversationId}
+    ), earlier as (
+      select ${messageColumns}, false as created from messages
+      where user_id = ${userId} and conversation_id = ${conversationId}
+        and idempotency_key = ${values.idempotencyKey}
+    ), bumped as (
+      update conversations set message_count = message_count + 1
+      where user_id = ${userId} and id = ${conversationId} and not exists (select from earlier)
+      returning message_count
+    ), inserted as (
+      insert into messages (user_id, conversation_id, seq, role, content, metadata, idempotency_key)
+      select ${userId}, ${conversationId}, bumped.message_count, ${values.role},
+             ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
+      from bumped
+      returning ${messageColumns}, true as created
+    ), message as (
+      select * from inserted union all select * from earlier
+    )
+    select message.*, conversation.title as conversation_title,
+           conversation.status as conversation_status,
+           conversation.message_count as conversation_message_count,
+           conversation.created_at as conversation_created_at,
+           conversation.updated_at as conversation_updated_at
+    from message, conversation`,
+  );
+  const row = result.rows[0];
+  if (row === undefined) return null;
+  return {
+    conversation: {
+      id: conversationId,
+      userId,
+      title: row.conversation_title,
+      status: row.conversation_status,
+      messageCount: row.conversation_message_count,
+      createdAt: row.conversation_created_at,
+      updatedAt: row.conversation_updated_at,
+    },
+    message: toMessage(row),
+    created: row.created,
+  };
 }
 
 export interface HistoryWindow {

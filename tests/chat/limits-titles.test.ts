@@ -170,17 +170,26 @@ for (const engine of testEngines()) {
       await database.dispose();
     });
 
-    it('takes 5 round trips in 3 transactions (the turn, the tool, the reply), down from 20 statements in 5', async () => {
+    it('takes 4 round trips in 3 transactions (the turn, the tool, the reply), down from 20 statements in 5', async () => {
       const counted = await countTurnStatements({ ...database.options, migrate: false });
-      // 1: conversation, message, then the claim and the history with the
-      // COMMIT (3 round trips; the built-in model counts against no limits);
-      // 2: add_task, one statement sent as one batch; 3: the reply appended, the
-      // claim ended and a first turn's title set, one statement, one batch.
+      // 1: the message appended with its conversation read in one statement,
+      // then the claim and the history with the COMMIT (2 round trips; the
+      // built-in model counts against no limits); 2: add_task, one statement
+      // sent as one batch; 3: the reply appended, the claim ended and a first
+      // turn's title set, one statement, one batch.
       // Before: 20 statements in 5 transactions, 15 of them BEGIN / set_config / COMMIT.
       // The drivers send BEGIN and the role switch with a transaction's first
       // statement, and a one-statement batch as an implicit transaction (one
       // Sync), so steps 2 and 3 send no BEGIN or COMMIT. The same on both engines.
-      assert.deepEqual(counted, { roundTrips: 5, statements: 11, transactions: 3, control: 5 });
+      assert.deepEqual(counted, { roundTrips: 4, statements: 10, transactions: 3, control: 5 });
+    });
+
+    it('takes the same with an idempotency key, as the page sends: the earlier message is looked up in the append', async () => {
+      const counted = await countTurnStatements(
+        { ...database.options, migrate: false },
+        { idempotencyKey: crypto.randomUUID() },
+      );
+      assert.deepEqual(counted, { roundTrips: 4, statements: 10, transactions: 3, control: 5 });
     });
   });
 }
