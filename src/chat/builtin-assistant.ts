@@ -124,11 +124,13 @@ export function decide(prompt: LanguageModelV3Prompt): Step {
   return nextStep(user.text, memoryBefore(prompt, user.index), outcomesSince(prompt, user.index));
 }
 
-function toContent(step: Step, key: string): LanguageModelV3Content[] {
+function toContent(step: Step, key: () => string): LanguageModelV3Content[] {
   if ('text' in step) return [{ type: 'text', text: step.text }];
+  // Only calls need the key: hashing the prompt is a few percent of a turn.
+  const turn = key();
   return step.calls.map((call, index) => ({
     type: 'tool-call',
-    toolCallId: `builtin_${key}_${step.phase}_${step.indices?.[index] ?? index}`,
+    toolCallId: `builtin_${turn}_${step.phase}_${step.indices?.[index] ?? index}`,
     toolName: call.toolName,
     input: JSON.stringify(call.input),
   }));
@@ -148,7 +150,7 @@ function generate(options: LanguageModelV3CallOptions): LanguageModelV3GenerateR
   const step = decide(options.prompt);
   const user = lastUserMessage(options.prompt);
   const result: LanguageModelV3GenerateResult = {
-    content: toContent(step, turnKey(options.prompt, user.index)),
+    content: toContent(step, () => turnKey(options.prompt, user.index)),
     finishReason: { unified: 'text' in step ? 'stop' : 'tool-calls', raw: undefined },
     usage: NO_USAGE,
     warnings: [],
