@@ -86,6 +86,17 @@ const SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id
 const CHECKED_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', id::text, true),
   set_config('plan_cache_mode', 'force_generic_plan', true), set_config('statement_timeout', $3, true)
   from users where id = $2::uuid`;
+// PGlite is one session, ours alone, and runs no timers (a statement timeout
+// there would never fire; nor can a lost client leave a statement running).
+// Its session asks for generic plans once, when it opens, and its switch sets
+// the role, the user and DateStyle (which code holding the database could
+// change for the session; plans only cost time). Two settings fewer to set
+// and to undo in every transaction.
+const PGLITE_SESSION_SQL = `set plan_cache_mode = force_generic_plan`;
+const PGLITE_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', coalesce($2, ''), true),
+  set_config('DateStyle', 'ISO', true)`;
+const PGLITE_CHECKED_SWITCH_SQL = `select set_config('role', $1, true), set_config('app.user_id', id::text, true)
+  from users where id = $2::uuid`;
 
 /** How a connection sends statements, from the database settings. */
 export interface StatementSettings {
@@ -97,9 +108,15 @@ export interface StatementSettings {
    * transaction mode).
    */
   readonly preparedStatements: boolean;
+  /** PGlite's session: plans set when it opens, no timeout (PGLITE_SWITCH_SQL). */
+  readonly pglite?: boolean;
 }
 
-const NO_LIMITS: StatementSettings = { statementTimeoutMs: 0, preparedStatements: true };
+const PGLITE_SESSION: StatementSettings = {
+  statementTimeoutMs: 0,
+  preparedStatements: true,
+  pglite: true,
+};
 
 const deferred = new WeakMap<CompiledQuery, Scope>();
 const solitary = new WeakMap<CompiledQuery, Scope>();
@@ -167,6 +184,14 @@ const COMMIT: Statement = { sql: 'commit', parameters: [] };
 const ROLLBACK: Statement = { sql: 'rollback', parameters: [] };
 
 function switchStatements(scope: Scope, settings: StatementSettings): Statement[] {
+  if (settings.pglite === true) {
+    if (scope.requireUser !== true)
+      return [{ sql: PGLITE_SWITCH_SQL, parameters: [scope.role, scope.userId] }];
+    return [
+      { sql: PGLITE_SWITCH_SQL, parameters: [CHECK_ROLE, null] },
+      { sql: PGLITE_CHECKED_SWITCH_SQL, parameters: [scope.role, scope.userId], check: true },
+    ];
+  }
   const timeout = String(Math.trunc(settings.statementTimeoutMs));
   if (scope.requireUser !== true)
     return [{ sql: SWITCH_SQL, parameters: [scope.role, scope.userId, timeout] }];
@@ -742,8 +767,9 @@ class PgliteBatchingConnection extends BatchingConnection {
 
   constructor(pglite: PGlite, onRoundTrip: RoundTripListener | undefined) {
     // In this process, a statement cannot be left running by a lost client,
-    // and there is no pooler: no timeout, and every statement prepared.
-    super(onRoundTrip, NO_LIMITS, new Set());
+    // and there is no pooler: no timeout, and every statement prepared. The
+    // driver asks for generic plans before the first statement.
+    super(onRoundTrip, PGLITE_SESSION, new Set());
     this.#pglite = pglite;
   }
 
@@ -771,7 +797,9 @@ class PgliteBatchingDriver extends BatchingDriver<PgliteBatchingConnection> {
     this.#connection = new PgliteBatchingConnection(pglite, onRoundTrip);
   }
 
-  async init(): Promise<void> {}
+  async init(): Promise<void> {
+    await this.#pglite.exec(PGLITE_SESSION_SQL);
+  }
 
   acquireConnection(): Promise<PgliteBatchingConnection> {
     if (this.#pglite.closed) return Promise.reject(new Error('PGlite is closed'));
