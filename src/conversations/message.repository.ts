@@ -11,6 +11,14 @@ import type { Conversation, Message, MessageRole } from './conversation.ts';
 
 type MessageRow = Selectable<MessageTable>;
 
+/** A message to append, as validated by the service. */
+interface NewMessageRow {
+  role: MessageRole;
+  content: string;
+  metadata: JsonObject | null;
+  idempotencyKey: string | null;
+}
+
 export function toMessage(row: Omit<MessageRow, 'idempotency_key'>): Message {
   return {
     id: row.id,
@@ -36,12 +44,7 @@ export async function appendMessage(
   executor: Executor,
   userId: string,
   conversationId: string,
-  values: {
-    role: MessageRole;
-    content: string;
-    metadata: JsonObject | null;
-    idempotencyKey: string | null;
-  },
+  values: NewMessageRow,
 ): Promise<Message | null> {
   const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
   const result = await execute(
@@ -77,6 +80,30 @@ export async function findMessageById(
 }
 
 /**
+ * The CTEs of an append under an idempotency key: `earlier`, the message
+ * stored under the key (`created` false; none for a null key), and
+ * `inserted`, the message appended when there is none (`created` true).
+ */
+function appendOnce(userId: string, conversationId: string, values: NewMessageRow) {
+  const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
+  return sql`earlier as (
+      select ${messageColumns}, false as created from messages
+      where user_id = ${userId} and conversation_id = ${conversationId}
+        and idempotency_key = ${values.idempotencyKey}
+    ), bumped as (
+      update conversations set message_count = message_count + 1
+      where user_id = ${userId} and id = ${conversationId} and not exists (select from earlier)
+      returning message_count
+    ), inserted as (
+      insert into messages (user_id, conversation_id, seq, role, content, metadata, idempotency_key)
+      select ${userId}, ${conversationId}, bumped.message_count, ${values.role},
+             ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
+      from bumped
+      returning ${messageColumns}, true as created
+    )`;
+}
+
+/**
  * appendMessage for a message with an idempotency key, in one statement: the
  * message stored earlier under the key if there is one (`created` false),
  * else the new one. Null when the conversation does not exist for this user.
@@ -87,32 +114,12 @@ export async function appendMessageOnce(
   executor: UserExecutor,
   userId: string,
   conversationId: string,
-  values: {
-    role: MessageRole;
-    content: string;
-    metadata: JsonObject | null;
-    idempotencyKey: string;
-  },
+  values: NewMessageRow & { idempotencyKey: string },
 ): Promise<{ message: Message; created: boolean } | null> {
-  const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
   const result = await execute(
     executor,
     sql<MessageRow & { created: boolean }>`
-    with earlier as (
-      select ${messageColumns}, false as created from messages
-      where user_id = ${userId} and conversation_id = ${conversationId}
-        and idempotency_key = ${values.idempotencyKey}
-    ), conversation as (
-      update conversations set message_count = message_count + 1
-      where user_id = ${userId} and id = ${conversationId} and not exists (select from earlier)
-      returning message_count
-    ), inserted as (
-      insert into messages (user_id, conversation_id, seq, role, content, metadata, idempotency_key)
-      select ${userId}, ${conversationId}, conversation.message_count, ${values.role},
-             ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
-      from conversation
-      returning ${messageColumns}, true as created
-    )
+    with ${appendOnce(userId, conversationId, values)}
     select * from inserted union all select * from earlier`,
   );
   const row = result.rows[0];
@@ -156,14 +163,8 @@ export async function appendToConversation(
   executor: UserExecutor,
   userId: string,
   conversationId: string,
-  values: {
-    role: MessageRole;
-    content: string;
-    metadata: JsonObject | null;
-    idempotencyKey: string | null;
-  },
+  values: NewMessageRow,
 ): Promise<{ conversation: Conversation; message: Message; created: boolean } | null> {
-  const metadata = values.metadata === null ? null : JSON.stringify(values.metadata);
   const result = await execute(
     executor,
     sql<
@@ -179,21 +180,7 @@ export async function appendToConversation(
     with conversation as (
       select title, status, message_count, created_at, updated_at from conversations
       where user_id = ${userId} and id = ${conversationId}
-    ), earlier as (
-      select ${messageColumns}, false as created from messages
-      where user_id = ${userId} and conversation_id = ${conversationId}
-        and idempotency_key = ${values.idempotencyKey}
-    ), bumped as (
-      update conversations set message_count = message_count + 1
-      where user_id = ${userId} and id = ${conversationId} and not exists (select from earlier)
-      returning message_count
-    ), inserted as (
-      insert into messages (user_id, conversation_id, seq, role, content, metadata, idempotency_key)
-      select ${userId}, ${conversationId}, bumped.message_count, ${values.role},
-             ${values.content}, ${metadata}::jsonb, ${values.idempotencyKey}
-      from bumped
-      returning ${messageColumns}, true as created
-    ), message as (
+    ), ${appendOnce(userId, conversationId, values)}, message as (
       select * from inserted union all select * from earlier
     )
     select message.*, conversation.title as conversation_title,
