@@ -10,8 +10,8 @@
 // Every statement still runs after the switch in the same transaction: a
 // batch whose switch fails runs nothing else, since after an error the server
 // skips every message up to the batch's Sync.
-import type { ParserOptions, PGlite, Results } from '@electric-sql/pglite';
-import { parse as pgliteParse, protocol, types as pgliteTypes } from '@electric-sql/pglite';
+import type { ParserOptions, PGlite } from '@electric-sql/pglite';
+import { types as pgliteTypes } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -27,6 +27,14 @@ import {
   type QueryResult,
 } from 'kysely';
 import pg from 'pg';
+import {
+  CommandCompleteMessage,
+  DataRowMessage,
+  RowDescriptionMessage,
+  type BackendMessage,
+} from 'pg-protocol/dist/messages.js';
+import { serialize } from 'pg-protocol';
+import { Parser as MessageParser } from 'pg-protocol/dist/parser.js';
 import { timestamptzParser } from './timestamps.ts';
 
 /** Who a statement runs as: a role, and the user the policies confine it to. */
@@ -476,19 +484,26 @@ function dialect(createDriver: () => Driver): Dialect {
 
 // pg's parsers, with timestamptz read by the faster path in timestamps.ts.
 // The fallback is looked up when used, so it is whatever pg has then.
-const TIMESTAMPTZ = pg.types.builtins.TIMESTAMPTZ;
-type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+const TIMESTAMPTZ: number = pg.types.builtins.TIMESTAMPTZ;
 type Parser = (value: unknown) => unknown;
-const pgParser = (oid: TypeId, format: 'text' | 'binary'): Parser =>
-  pg.types.getTypeParser(oid, format) as Parser;
+// An OID is any number on the wire; pg's types name the builtins' as an enum.
+const pgParser: (oid: number, format: 'text' | 'binary') => Parser = pg.types.getTypeParser;
 const readTimestamptz = timestamptzParser((text) => pgParser(TIMESTAMPTZ, 'text')(text));
 
 /** A column of a RowDescription, as pg's parser gives it. */
 interface FieldDescription {
   readonly name: string;
-  readonly dataTypeID: TypeId;
+  readonly dataTypeID: number;
   readonly format: 'text' | 'binary';
 }
+
+/** How one column's values are read. */
+type ParserFor = (field: FieldDescription) => Parser;
+
+const pgParserFor: ParserFor = (field) =>
+  field.dataTypeID === TIMESTAMPTZ && field.format === 'text'
+    ? (readTimestamptz as Parser)
+    : pgParser(field.dataTypeID, field.format);
 
 /**
  * One statement's rows, read the way pg's Result reads them (rows are plain
@@ -504,13 +519,9 @@ class RowReader implements StatementResult {
   readonly #names: string[];
   readonly #parsers: Parser[];
 
-  constructor(fields: readonly FieldDescription[] = []) {
+  constructor(fields: readonly FieldDescription[] = [], parserFor: ParserFor = pgParserFor) {
     this.#names = fields.map((field) => field.name);
-    this.#parsers = fields.map((field) =>
-      field.dataTypeID === TIMESTAMPTZ && field.format === 'text'
-        ? (readTimestamptz as Parser)
-        : pgParser(field.dataTypeID, field.format),
-    );
+    this.#parsers = fields.map(parserFor);
   }
 
   addRow(values: readonly (string | Buffer | null)[]): void {
@@ -551,46 +562,51 @@ interface Wire {
   sync(): void;
 }
 
-class WireBatch implements pg.Submittable {
-  readonly #steps: readonly Step[];
+/**
+ * One batch's answers, message by message, up to the ReadyForQuery that ends
+ * it. pg's client calls these on a Submittable; PGlite's answers, read by the
+ * same message parser (pg-protocol), are handed to them too.
+ */
+class BatchAnswers {
+  readonly #parserFor: ParserFor;
   readonly #results: RowReader[] = [];
   #current: RowReader | undefined;
   #rowError: unknown;
+  #settled = false;
   #settle: (exchange: Exchange) => void = () => {};
   readonly answered = new Promise<Exchange>((resolve) => {
-    this.#settle = resolve;
+    this.#settle = (exchange) => {
+      this.#settled = true;
+      resolve(exchange);
+    };
   });
 
-  constructor(steps: readonly Step[]) {
-    this.#steps = steps;
+  constructor(parserFor: ParserFor = pgParserFor) {
+    this.#parserFor = parserFor;
   }
 
-  // Written with pg's own message writers, corked, so the batch leaves in
-  // one write.
-  submit(connection: pg.Connection): Error | undefined {
-    const wire = connection as unknown as Wire;
-    if (!wire.stream.writable) return new ConnectionLostError();
-    wire.stream.cork();
-    try {
-      for (const { name, parse, values } of this.#steps) {
-        if (parse !== undefined) {
-          // Closing first makes a re-parse after a failed batch safe.
-          if (name !== '') wire.close({ type: 'S', name });
-          wire.parse({ text: parse, name });
-        }
-        wire.bind({ statement: name, values });
-        wire.describe({ type: 'P' });
-        wire.execute({});
-      }
-      wire.sync();
-    } finally {
-      wire.stream.uncork();
-    }
-    return undefined;
+  /** Hands one message from pg-protocol's parser to its handler. */
+  take(message: BackendMessage): void {
+    if (message instanceof DataRowMessage) this.handleDataRow(message);
+    else if (message instanceof RowDescriptionMessage) this.handleRowDescription(message);
+    else if (message instanceof CommandCompleteMessage) this.handleCommandComplete(message);
+    else if (message.name === 'emptyQuery') this.handleEmptyQuery();
+    else if (message.name === 'error') this.handleError(message);
+    else if (message.name === 'readyForQuery') this.handleReadyForQuery();
+    // ParseComplete, BindComplete, NoData, CloseComplete, notices: nothing to keep.
+  }
+
+  /** The engine has stopped answering: a batch with no ReadyForQuery yet failed. */
+  ended(): void {
+    if (this.#settled) return;
+    this.#settle({
+      results: this.#results,
+      error: new Error('the database stopped answering before the end of a batch'),
+    });
   }
 
   handleRowDescription(message: { fields: readonly FieldDescription[] }): void {
-    this.#current = new RowReader(message.fields);
+    this.#current = new RowReader(message.fields, this.#parserFor);
   }
 
   handleDataRow(message: { fields: readonly (string | Buffer | null)[] }): void {
@@ -626,6 +642,39 @@ class WireBatch implements pg.Submittable {
         ? { results: this.#results }
         : { results: this.#results, error: this.#rowError },
     );
+  }
+}
+
+class WireBatch extends BatchAnswers implements pg.Submittable {
+  readonly #steps: readonly Step[];
+
+  constructor(steps: readonly Step[]) {
+    super();
+    this.#steps = steps;
+  }
+
+  // Written with pg's own message writers, corked, so the batch leaves in
+  // one write.
+  submit(connection: pg.Connection): Error | undefined {
+    const wire = connection as unknown as Wire;
+    if (!wire.stream.writable) return new ConnectionLostError();
+    wire.stream.cork();
+    try {
+      for (const { name, parse, values } of this.#steps) {
+        if (parse !== undefined) {
+          // Closing first makes a re-parse after a failed batch safe.
+          if (name !== '') wire.close({ type: 'S', name });
+          wire.parse({ text: parse, name });
+        }
+        wire.bind({ statement: name, values });
+        wire.describe({ type: 'P' });
+        wire.execute({});
+      }
+      wire.sync();
+    } finally {
+      wire.stream.uncork();
+    }
+    return undefined;
   }
 
   handleCopyInResponse(connection: pg.Connection & { sendCopyFail(message: string): void }): void {
@@ -725,32 +774,23 @@ export function postgresDialect(
 
 // PGlite runs in this process: a round trip is a call into its WebAssembly
 // backend, and a plain query makes six (parse, describe, bind, describe,
-// execute, sync). A batch here is one call, its messages in one buffer.
-const encoder = protocol.serialize;
-
-function encode(steps: readonly Step[]): Uint8Array {
-  const parts: Uint8Array[] = [];
+// execute, sync). A batch here is one call, its messages in one buffer,
+// written by pg-protocol's serializer, the one pg writes them with.
+function encode(steps: readonly Step[]): Buffer {
+  const parts: Buffer[] = [];
   for (const { name, parse, values } of steps) {
     if (parse !== undefined) {
-      if (name !== '') parts.push(encoder.close({ type: 'S', name }));
-      parts.push(encoder.parse({ text: parse, name }));
+      if (name !== '') parts.push(serialize.close({ type: 'S', name }));
+      parts.push(serialize.parse({ text: parse, name }));
     }
     parts.push(
-      encoder.bind({ statement: name, values: [...values] }),
-      encoder.describe({ type: 'P' }),
-      encoder.execute({}),
+      serialize.bind({ statement: name, values: [...values] }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
     );
   }
-  parts.push(encoder.sync());
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const message = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    message.set(part, offset);
-    offset += part.length;
-  }
-  return message;
+  parts.push(serialize.sync());
+  return Buffer.concat(parts);
 }
 
 /** PGlite's own parsers, with timestamptz read by the faster path in timestamps.ts. */
@@ -761,24 +801,44 @@ export const PGLITE_PARSERS: ParserOptions = {
   }),
 };
 
+/** PGlite's parsers for a column, with its defaults behind the ones it was created with. */
+function pgliteParserFor(parsers: PGlite['parsers']): ParserFor {
+  return ({ dataTypeID }) => {
+    const parse = parsers[dataTypeID] ?? pgliteTypes.parsers[dataTypeID];
+    return parse === undefined
+      ? (value) => value
+      : (value): unknown => parse(value as string, dataTypeID) as unknown;
+  };
+}
+
 class PgliteBatchingConnection extends BatchingConnection {
   readonly #pglite: PGlite;
+  readonly #parserFor: ParserFor;
 
   constructor(pglite: PGlite, onRoundTrip: RoundTripListener | undefined) {
     // In this process, a statement cannot be left running by a lost client,
     // and there is no pooler: no timeout, and every statement prepared.
     super(onRoundTrip, PGLITE_SESSION, new Set());
     this.#pglite = pglite;
+    this.#parserFor = pgliteParserFor(pglite.parsers);
   }
 
+  // The answers are read by pg-protocol's parser, as on PostgreSQL, from the
+  // raw stream. PGlite's own (execProtocol) copies every text field into an
+  // ArrayBuffer of its own before decoding it: a third of a conversation
+  // list's CPU in a profile.
   protected async exchange(steps: readonly Step[]): Promise<Exchange> {
-    const { messages } = await this.#pglite.execProtocol(encode(steps), { throwOnError: false });
-    const error = messages.find((entry) => entry.name === 'error');
-    const results: Results[] = pgliteParse.parseResults(
-      messages.filter((entry) => entry.name !== 'error'),
-      this.#pglite.parsers,
-    );
-    return error === undefined ? { results } : { results, error };
+    const answers = new BatchAnswers(this.#parserFor);
+    const parser = new MessageParser();
+    await this.#pglite.execProtocolRawStream(encode(steps), {
+      // A chunk is a view of PGlite's memory, reused after this call: copied
+      // before the parser may keep the part of a message it ends in.
+      onRawData: (chunk) => {
+        parser.parse(Buffer.from(chunk), (message) => answers.take(message));
+      },
+    });
+    answers.ended();
+    return answers.answered;
   }
 }
 
