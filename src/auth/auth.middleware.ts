@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
 import { isApiKey, type ApiKeyService } from '../api-keys/api-key.service.ts';
-import { requiringUser } from '../db/scope.ts';
 import { InvalidTokenError, UnauthorizedError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { UserService } from '../users/user.service.ts';
@@ -11,7 +10,8 @@ import type { TokenService } from './token.service.ts';
  * and puts the verified user's id on the context.
  * - A sign-in token for a user that has since been deleted is refused: the
  *   request's own first transaction checks the row in the same round trip
- *   (`requiringUser`), and a request that opened none is checked afterwards.
+ *   (`UserService.whileUnchecked`), and a request that opened none is
+ *   checked afterwards.
  * - An API key is looked up in its owner's scope; its row goes when its user
  *   does (ON DELETE CASCADE), so a key that authenticates has a live account.
  * - A token from the configured outside sign-in service acts as the user
@@ -57,7 +57,7 @@ export function requireUser(
       return;
     }
     signIn(verified.userId, verified.issuedAt);
-    const checked = await requiringUser(verified.userId, next);
+    const checked = await users.whileUnchecked(verified.userId, next);
     if (!checked && (await users.getUser(verified.userId)) === null) {
       throw new InvalidTokenError('The account for this token no longer exists');
     }

@@ -117,7 +117,7 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 export function translateDatabaseError(error: unknown): unknown {
-  // A request's first transaction found its token's user gone (scope.ts, requiringUser).
+  // A request's first transaction as its user found the user gone (scope.ts, requiringUser).
   if (error instanceof UnknownUserError) {
     return new InvalidTokenError('The account for this token no longer exists');
   }

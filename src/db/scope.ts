@@ -8,12 +8,11 @@
 // batch with its BEGIN, switch and COMMIT.
 //
 // An HTTP request that has only checked its token's signature runs inside
-// `requiringUser()`: the first transaction it opens also checks that the
+// `requiringUser()`: the first transaction as its user also checks that the
 // user still exists, in the same round trip, and refuses otherwise.
 //
 // Whatever fails inside is translated once (database-errors.ts) into the
 // domain's typed errors; nothing above src/db sees SQL error codes.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CompiledQuery, Kysely, QueryResult, RawBuilder, Transaction } from 'kysely';
 import { translateDatabaseError } from './database-errors.ts';
 import { alone, batches, sentWithCommit, switchTo, type Scope } from './drivers.ts';
@@ -76,52 +75,93 @@ export async function held(commit: AtCommit): Promise<void> {
   await Promise.all(commit.taken);
 }
 
+/** One request whose token's user has not been seen to exist yet. */
 interface PendingUserCheck {
-  userId: string;
   checked: boolean;
 }
 
-const pendingUserCheck = new AsyncLocalStorage<PendingUserCheck>();
+// The requests waiting on a user check, by database and user. A module-level
+// map rather than an AsyncLocalStorage: on Node 20 one of those turns on
+// promise hooks for the whole process, which cost a chat turn over HTTP a
+// tenth (15.95 -> 17.62 ms on PostgreSQL, hooks toggled in one process);
+// Node 24's cost nothing, but 20 is supported. A transaction as the user
+// does the check for every request of that user waiting when it begins, and
+// tells each what its own first transaction would: the user existed after
+// the request began. A failed check answers none of them.
+const pendingChecks = new WeakMap<Kysely<Database>, Map<string, Set<PendingUserCheck>>>();
 
 /**
  * Runs `work` (an HTTP request) for a user whose token was verified but
- * whose row was not looked up: the first transaction for that user checks
- * it. Returns whether anything did; if not, the caller must check.
+ * whose row was not looked up: the first transaction as that user, on `db`,
+ * checks it. Returns whether anything did; if not, the caller must check.
  */
-export async function requiringUser(userId: string, work: () => Promise<void>): Promise<boolean> {
-  const pending: PendingUserCheck = { userId, checked: false };
-  await pendingUserCheck.run(pending, work);
+export async function requiringUser(
+  db: Kysely<Database>,
+  userId: string,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  let users = pendingChecks.get(db);
+  if (users === undefined) {
+    users = new Map();
+    pendingChecks.set(db, users);
+  }
+  let waiting = users.get(userId);
+  if (waiting === undefined) {
+    waiting = new Set();
+    users.set(userId, waiting);
+  }
+  const pending: PendingUserCheck = { checked: false };
+  waiting.add(pending);
+  try {
+    await work();
+  } finally {
+    waiting.delete(pending);
+    if (waiting.size === 0) users.delete(userId);
+  }
   return pending.checked;
 }
 
 /**
- * Tells the request running inside `requiringUser()` that its user was seen
- * to exist by a query that did not switch to the user (an auth-role read or
- * delete of the row), so no check is owed afterwards. Deleting one's own
- * account must not end in "this account no longer exists".
+ * Tells the requests running inside `requiringUser()` for this user that it
+ * was seen to exist by a query that did not switch to the user (an
+ * auth-role read or delete of the row), so no check is owed afterwards.
+ * Deleting one's own account must not end in "this account no longer
+ * exists".
  */
-export function confirmUserExists(userId: string): void {
-  const pending = pendingUserCheck.getStore();
-  if (pending?.userId === userId) pending.checked = true;
+export function confirmUserExists(db: Kysely<Database>, userId: string): void {
+  const waiting = pendingChecks.get(db)?.get(userId);
+  if (waiting !== undefined) for (const pending of waiting) pending.checked = true;
 }
 
-function scopeFor(userId: string): Scope {
-  const pending = pendingUserCheck.getStore();
-  if (pending === undefined || pending.checked || pending.userId !== userId) {
-    return { role: USER_ROLE, userId };
-  }
-  // Marked before the answer: a failed check ends the request anyway.
-  pending.checked = true;
-  return { role: USER_ROLE, userId, requireUser: true };
+/** How a transaction as `userId` switches, and the requests its check answers. */
+interface Switch {
+  readonly scope: Scope;
+  readonly answers: readonly PendingUserCheck[];
 }
 
-export function asUser<T>(
+function switchFor(db: Kysely<Database>, userId: string): Switch {
+  const waiting = pendingChecks.get(db)?.get(userId);
+  const answers: PendingUserCheck[] = [];
+  if (waiting !== undefined)
+    for (const pending of waiting) if (!pending.checked) answers.push(pending);
+  if (answers.length === 0) return { scope: { role: USER_ROLE, userId }, answers };
+  return { scope: { role: USER_ROLE, userId, requireUser: true }, answers };
+}
+
+/** The check went through: the user exists, for every request it answers. */
+function answered(answers: readonly PendingUserCheck[]): void {
+  for (const pending of answers) pending.checked = true;
+}
+
+export async function asUser<T>(
   db: Kysely<Database>,
   userId: string,
   work: (trx: UserTransaction) => Promise<T>,
 ): Promise<T> {
-  const scope = scopeFor(userId);
-  return inTransaction(db, scope, (trx) => work(trx as UserTransaction));
+  const { scope, answers } = switchFor(db, userId);
+  const result = await inTransaction(db, scope, (trx) => work(trx as UserTransaction));
+  answered(answers);
+  return result;
 }
 
 export function asAuth<T>(
@@ -162,14 +202,19 @@ export async function execute<R>(
   }
   if (!isUserStatement(executor)) return executor.executeQuery(compile(query, executor));
   const { db, userId } = executor;
-  const scope = scopeFor(userId);
+  const { scope, answers } = switchFor(db, userId);
   const compiled = compile(query, db);
-  if (!batches(db)) return inTransaction(db, scope, (trx) => trx.executeQuery(compiled));
-  try {
-    return await db.executeQuery(alone(compiled, scope));
-  } catch (error) {
-    throw translateDatabaseError(error);
+  let result: QueryResult<R>;
+  if (!batches(db)) result = await inTransaction(db, scope, (trx) => trx.executeQuery(compiled));
+  else {
+    try {
+      result = await db.executeQuery(alone(compiled, scope));
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
   }
+  answered(answers);
+  return result;
 }
 
 /** The query builder to build a statement for `executor` with. */

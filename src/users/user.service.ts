@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
-import { asAuth, asUser, confirmUserExists } from '../db/scope.ts';
+import { asAuth, asUser, confirmUserExists, requiringUser } from '../db/scope.ts';
 import type { Database } from '../db/schema.ts';
 import { calendarDate, canonicalTimeZone } from '../tasks/due.ts';
 import { findTimedDues, updateDueDates } from '../tasks/task.repository.ts';
@@ -113,10 +113,19 @@ export class UserService {
     return linked;
   }
 
+  /**
+   * Runs `work` (a request whose token names `userId`) so that its first
+   * transaction as the user also checks the user's row, in the same round
+   * trip. Returns whether anything checked; if not, the caller must.
+   */
+  whileUnchecked(userId: string, work: () => Promise<void>): Promise<boolean> {
+    return requiringUser(this.#db, userId, work);
+  }
+
   async getUser(userId: string): Promise<User | null> {
     const valid = parse(id, userId, 'userId');
     const user = await asAuth(this.#db, (trx) => users.findUserById(trx, valid));
-    if (user !== null) confirmUserExists(valid);
+    if (user !== null) confirmUserExists(this.#db, valid);
     return user;
   }
 
@@ -193,6 +202,6 @@ export class UserService {
       }
     }
     if (!(await this.deleteUser(user))) throw new NotFoundError('user');
-    confirmUserExists(user);
+    confirmUserExists(this.#db, user);
   }
 }
