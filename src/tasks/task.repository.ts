@@ -63,14 +63,25 @@ export async function insertTask(
   return row === undefined ? null : toTask(row);
 }
 
-export interface TaskListQuery {
-  completed: boolean | undefined;
-  due: TaskDueFilter | undefined;
-  priority: TaskPriority | undefined;
-  /** The user's today, `YYYY-MM-DD`, and the current instant. */
-  today: string;
-  now: Date;
+/** The due filters that depend on the user's today. */
+export function needsToday(
+  due: TaskDueFilter | undefined,
+): due is 'today' | 'overdue' | 'upcoming' {
+  return due === 'today' || due === 'overdue' || due === 'upcoming';
 }
+
+export type TaskListQuery = {
+  completed: boolean | undefined;
+  priority: TaskPriority | undefined;
+} & (
+  | { due: 'none' | undefined }
+  | {
+      due: 'today' | 'overdue' | 'upcoming';
+      /** The user's today, `YYYY-MM-DD`, and the current instant. */
+      today: string;
+      now: Date;
+    }
+);
 
 /**
  * The user's tasks by due day (none last), time of day (date-only after
@@ -79,27 +90,26 @@ export interface TaskListQuery {
  * list is read in index order without a sort.
  */
 export async function findTasksByUser(
-  trx: UserTransaction,
+  executor: UserExecutor,
   userId: string,
   query: TaskListQuery,
 ): Promise<Task[]> {
   const conditions = [sql`user_id = ${userId}`];
   if (query.priority !== undefined) conditions.push(sql`priority = ${query.priority}`);
   if (query.completed !== undefined) conditions.push(sql`completed = ${query.completed}`);
-  const today = sql`${query.today}::date`;
   switch (query.due) {
     case 'today':
-      conditions.push(sql`due_date = ${today}`);
+      conditions.push(sql`due_date = ${query.today}::date`);
       break;
     case 'overdue':
       // A range on due_date first, so the index bounds the scan.
       conditions.push(
-        sql`not completed and due_date <= ${today}
-            and (due_date < ${today} or due_at < ${query.now}::timestamptz)`,
+        sql`not completed and due_date <= ${query.today}::date
+            and (due_date < ${query.today}::date or due_at < ${query.now}::timestamptz)`,
       );
       break;
     case 'upcoming':
-      conditions.push(sql`due_date > ${today}`);
+      conditions.push(sql`due_date > ${query.today}::date`);
       break;
     case 'none':
       conditions.push(sql`due_date is null`);
@@ -112,10 +122,13 @@ export async function findTasksByUser(
     query.priority === undefined
       ? sql`tasks.due_date, tasks.due_at, ${priorityRank}, tasks.number`
       : sql`tasks.due_date, tasks.due_at, tasks.number`;
-  const result = await sql<TaskRow>`
+  const result = await execute(
+    executor,
+    sql<TaskRow>`
     select ${taskColumns} from tasks
     where ${sql.join(conditions, sql` and `)}
-    order by ${order}`.execute(trx);
+    order by ${order}`,
+  );
   return result.rows.map(toTask);
 }
 

@@ -132,16 +132,21 @@ export class TaskService {
   async listTasks(userId: string, options: TaskListOptions = {}): Promise<Task[]> {
     const user = parse(id, userId, 'userId');
     const filters = parse(listOptionsSchema, options);
+    const completed = COMPLETED_FILTER[filters.status];
+    const { due, priority } = filters;
+    // Only a filter by day needs the user's today, and so their time zone
+    // first; any other list is one statement, sent as one round trip.
+    if (!tasks.needsToday(due)) {
+      return tasks.findTasksByUser(userStatement(this.#db, user), user, {
+        completed,
+        priority,
+        due,
+      });
+    }
     return asUser(this.#db, user, async (trx) => {
       const now = this.#now();
       const today = calendarDate(now, await this.#timeZone(trx, user));
-      return tasks.findTasksByUser(trx, user, {
-        completed: COMPLETED_FILTER[filters.status],
-        due: filters.due,
-        priority: filters.priority,
-        today,
-        now,
-      });
+      return tasks.findTasksByUser(trx, user, { completed, priority, due, today, now });
     });
   }
 

@@ -54,6 +54,27 @@ for (const engine of testEngines()) {
       );
     });
 
+    it('lists tasks in one round trip, and reads the time zone first only for a day filter', async () => {
+      const { app } = createTestApp(store());
+      const user = await signUp(app);
+      await user.client.post('/api/tasks', { title: 'buy milk' });
+      await user.client.post('/api/tasks', { title: 'call mom', due: 'today' });
+      const titles = (reply: { body: unknown }) =>
+        json<{ tasks: { title: string }[] }>(reply).tasks.map((task) => task.title);
+      counter.reset();
+      const all = await user.client.get('/api/tasks');
+      assert.equal(counter.totals().roundTrips, 1);
+      assert.deepEqual(titles(all), ['call mom', 'buy milk']);
+      assert.deepEqual(titles(await user.client.get('/api/tasks?due=none')), ['buy milk']);
+      counter.reset();
+      const today = await user.client.get('/api/tasks?due=today');
+      assert.deepEqual(titles(today), ['call mom']);
+      assert.deepEqual(
+        { roundTrips: counter.totals().roundTrips, transactions: counter.totals().transactions },
+        { roundTrips: 3, transactions: 1 },
+      );
+    });
+
     it("refuses a deleted account's token in the operation's own round trip", async () => {
       const { app } = createTestApp(store());
       const user = await signUp(app);
