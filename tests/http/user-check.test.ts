@@ -8,7 +8,7 @@ import { TripCounter } from '../../src/db/trip-counter.ts';
 import { InvalidTokenError } from '../../src/errors.ts';
 import { openStore, type Store } from '../../src/store.ts';
 import { testEngines, type TestDatabase } from '../support/databases.ts';
-import { createTestApp, json, signUp } from '../support/http.ts';
+import { createTestApp, json, signUp, type Reply } from '../support/http.ts';
 
 const INVALID_TOKEN = 'Bearer realm="todochat", error="invalid_token"';
 
@@ -59,7 +59,7 @@ for (const engine of testEngines()) {
       const user = await signUp(app);
       await user.client.post('/api/tasks', { title: 'buy milk' });
       await user.client.post('/api/tasks', { title: 'call mom', due: 'today' });
-      const titles = (reply: { body: unknown }) =>
+      const titles = (reply: Reply) =>
         json<{ tasks: { title: string }[] }>(reply).tasks.map((task) => task.title);
       counter.reset();
       const all = await user.client.get('/api/tasks');
