@@ -19,6 +19,17 @@ const VALUES = `select 1::int4 as int4, 9007199254740993::int8 as int8, 1.50::nu
   array['a', null, 'b c']::text[] as text_array, '\\xdeadbeef'::bytea as bytea,
   '1 day 2 hours'::interval as interval, 'x' as "__proto__", 1 as same, 2 as same`;
 
+/** Our rows for VALUES equal the engine's own, and are plain objects. */
+function assertReadAlike(ours: readonly unknown[], theirs: readonly unknown[] | undefined): void {
+  assert.deepEqual(ours, theirs);
+  const [row] = ours as Record<string, unknown>[];
+  assert.ok(row !== undefined);
+  assert.equal(Object.getPrototypeOf(row), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 'x');
+  assert.equal(row.same, 2);
+  assert.ok(row.timestamptz instanceof Date);
+}
+
 const postgres = testEngines().find((engine) => engine.name === 'postgres');
 
 describe('rows read by the PostgreSQL driver', { skip: postgres === undefined }, () => {
@@ -45,13 +56,7 @@ describe('rows read by the PostgreSQL driver', { skip: postgres === undefined },
   it('hold every value as pg itself reads it', async () => {
     const ours = (await opened().database.executeQuery(CompiledQuery.raw(VALUES))).rows;
     const theirs = (await pool?.query(VALUES))?.rows;
-    assert.deepEqual(ours, theirs);
-    const [row] = ours as Record<string, unknown>[];
-    assert.ok(row !== undefined);
-    assert.equal(Object.getPrototypeOf(row), Object.prototype);
-    assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 'x');
-    assert.equal(row.same, 2);
-    assert.ok(row.timestamptz instanceof Date);
+    assertReadAlike(ours, theirs);
   });
 
   it('report the rows a command touched, and none for one that touches none', async () => {
@@ -93,13 +98,7 @@ describe('rows read by the PGlite driver', () => {
     const { pglite, db } = opened();
     const ours = (await db.executeQuery(CompiledQuery.raw(VALUES))).rows;
     const theirs = (await pglite.query(VALUES)).rows;
-    assert.deepEqual(ours, theirs);
-    const [row] = ours as Record<string, unknown>[];
-    assert.ok(row !== undefined);
-    assert.equal(Object.getPrototypeOf(row), Object.prototype);
-    assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 'x');
-    assert.equal(row.same, 2);
-    assert.ok(row.timestamptz instanceof Date);
+    assertReadAlike(ours, theirs);
   });
 
   it("read an answer larger than one piece of PGlite's output whole", async () => {
