@@ -21,6 +21,11 @@ export interface ThrottlePolicy {
   maxDelayMs: number;
   /** A count whose last attempt is older than this starts again from zero. */
   forgetAfterMs: number;
+  /**
+   * One attempt in this many also deletes the counts nobody has added to for
+   * longer than forgetAfterMs, so the table stays as small as the live ones.
+   */
+  sweepOneIn: number;
 }
 
 export const DEFAULT_THROTTLE_POLICY: Readonly<ThrottlePolicy> = Object.freeze({
@@ -28,6 +33,7 @@ export const DEFAULT_THROTTLE_POLICY: Readonly<ThrottlePolicy> = Object.freeze({
   baseDelayMs: 1_000,
   maxDelayMs: 15 * 60_000,
   forgetAfterMs: 60 * 60_000,
+  sweepOneIn: 100,
 });
 
 export interface ThrottleState {
@@ -77,10 +83,6 @@ export function throttleKey(email: string, address: string): Buffer {
   return createHash('sha256').update(`${email.trim().toLowerCase()}|${address}`).digest();
 }
 
-// One claim in this many also deletes counts nobody has added to for
-// longer than forgetAfterMs, so the table stays as small as the live ones.
-const SWEEP_ONE_IN = 100;
-
 export class LoginThrottle {
   readonly #db: Kysely<Database>;
   readonly #policy: ThrottlePolicy;
@@ -97,11 +99,17 @@ export class LoginThrottle {
       const { state, now } = await failures.lockLoginFailure(trx, key);
       const outcome = decideAttempt(state, now, this.#policy);
       if (outcome.admitted) await failures.saveLoginFailure(trx, key, outcome.next);
-      if (Math.random() * SWEEP_ONE_IN < 1) {
-        await failures.deleteLoginFailuresBefore(trx, now - this.#policy.forgetAfterMs);
-      }
-      return outcome;
+      return { ...outcome, now };
     });
+    // The sweep reaches every key, so on a database sharded by key_hash every
+    // shard: it runs in a transaction of its own, after the claim has
+    // committed, so the claim stays on one shard and holds its row lock no
+    // longer than it must.
+    if (Math.random() * this.#policy.sweepOneIn < 1) {
+      await asAuth(this.#db, (trx) =>
+        failures.deleteLoginFailuresBefore(trx, decision.now - this.#policy.forgetAfterMs),
+      );
+    }
     if (!decision.admitted) {
       const seconds = decision.retryAfterSeconds;
       throw new RateLimitedError(

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { DEFAULT_THROTTLE_POLICY, LoginThrottle } from '../../src/auth/login-throttle.ts';
 import { openStore, type Store } from '../../src/store.ts';
 import { testEngines, type TestDatabase } from '../support/databases.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { PASSWORD, uniqueEmail } from '../support/fixtures.ts';
 import { Client, createTestApp, signUp, type TestApp } from '../support/http.ts';
 
 const GUESSES = 40;
@@ -102,6 +102,31 @@ for (const engine of testEngines()) {
         select row_to_json(f)::text as text from login_failures f`.execute(first.database);
       assert.ok(rows.rows.length > 0);
       for (const row of rows.rows) assert.doesNotMatch(row.text, /@example\.com|local/);
+    });
+
+    it('sweeps the counts older than forgetAfterMs and keeps the live ones', async () => {
+      const first = stores[0];
+      assert.ok(first !== undefined);
+      const stale = Buffer.alloc(32, 0xa1);
+      const live = Buffer.alloc(32, 0xa2);
+      const hourAndMinute = DEFAULT_THROTTLE_POLICY.forgetAfterMs + 60_000;
+      await sql`
+        insert into login_failures (key_hash, failures, blocked_until, last_failure_at) values
+          (${stale}, 3, now(), now() - make_interval(secs => ${hourAndMinute / 1000})),
+          (${live}, 3, now(), now() - interval '1 minute')`.execute(first.database);
+      const sweeping = new LoginThrottle(first.database, {
+        ...DEFAULT_THROTTLE_POLICY,
+        sweepOneIn: 1,
+      });
+      await sweeping.admit(uniqueEmail('sweep'), '192.0.2.1');
+      const left = await sql<{ key_hash: Buffer }>`
+        select key_hash from login_failures where key_hash in (${stale}, ${live})`.execute(
+        first.database,
+      );
+      assert.deepEqual(
+        left.rows.map((row) => Buffer.from(row.key_hash).toString('hex')),
+        [live.toString('hex')],
+      );
     });
   });
 }
