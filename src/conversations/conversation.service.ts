@@ -307,7 +307,7 @@ export class ConversationService {
       conversations: page.map((row) => row.conversation),
       nextCursor:
         rows.length > values.limit && last !== undefined
-          ? encodeConversationCursor(last.position)
+          ? encodeConversationCursor(conversations.positionAfter(last))
           : null,
     };
   }

@@ -6,6 +6,7 @@ import {
   decodeMessageCursor,
   encodeConversationCursor,
   encodeMessageCursor,
+  positionFromUtc,
 } from './cursor.ts';
 
 const ID = '0b6f3c1e-8d2a-4c57-9e0f-1a2b3c4d5e6f';
@@ -93,4 +94,32 @@ describe('conversation cursors', () => {
   it('refuses a message cursor', () => {
     refused(() => decodeConversationCursor(encodeMessageCursor(3), 'cursor'));
   });
+});
+
+describe('a conversation position from the server’s UTC timestamp', () => {
+  const written: [string, string][] = [
+    ['2026-12-07 20:36:11', '2026-12-07T20:36:11.000000Z'],
+    ['2026-12-07 20:36:11.1', '2026-12-07T20:36:11.100000Z'],
+    ['2026-12-07 20:36:11.12', '2026-12-07T20:36:11.120000Z'],
+    ['2026-12-07 20:36:11.000001', '2026-12-07T20:36:11.000001Z'],
+    ['2026-12-07 20:36:11.12345', '2026-12-07T20:36:11.123450Z'],
+    ['2026-12-07 20:36:11.999999', '2026-12-07T20:36:11.999999Z'],
+    ['0050-01-01 00:00:00.5', '0050-01-01T00:00:00.500000Z'],
+  ];
+  for (const [text, updatedAt] of written) {
+    it(`reads ${text} as ${updatedAt}, a position its cursor carries back`, () => {
+      const position = positionFromUtc(text, ID);
+      assert.deepEqual(position, { updatedAt, id: ID });
+      assert.deepEqual(
+        decodeConversationCursor(encodeConversationCursor(position), 'cursor'),
+        position,
+      );
+    });
+  }
+
+  for (const text of ['2026-12-07 20:36:11+00', '10000-01-01 00:00:00', '0044-03-15 00:00:00 BC']) {
+    it(`refuses ${text}, which no transaction of the store's writes`, () => {
+      assert.throws(() => positionFromUtc(text, ID), /not as an ISO timestamp/);
+    });
+  }
 });

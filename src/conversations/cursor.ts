@@ -60,6 +60,22 @@ export interface ConversationPosition {
   id: string;
 }
 
+// A timestamp as the server writes it under DateStyle ISO, which every
+// transaction asks for: seconds, then up to six digits of fraction with
+// trailing zeros dropped (none at all on a whole second).
+const UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
+
+/**
+ * The position of conversation `id` whose updated_at the server wrote in UTC
+ * as `text` (`(updated_at at time zone 'UTC')::text`).
+ */
+export function positionFromUtc(text: string, id: string): ConversationPosition {
+  const match = UTC_TIMESTAMP.exec(text);
+  if (match === null) throw new Error(`updated_at came back as ${text}, not as an ISO timestamp`);
+  const [, date, time, fraction = ''] = match;
+  return { updatedAt: `${date}T${time}.${fraction.padEnd(6, '0')}Z`, id };
+}
+
 export function encodeConversationCursor(position: ConversationPosition): string {
   return encode(CONVERSATION_PREFIX, [position.updatedAt, position.id]);
 }

@@ -253,6 +253,48 @@ describeStore('ConversationService', (ctx) => {
     }
   });
 
+  it('getUserConversations pages by the microsecond: whole seconds, short fractions, ties', async () => {
+    const user = await createUser(ctx.store);
+    // Instants the server writes with no fraction, with trailing zeros
+    // dropped, and a microsecond apart within one millisecond, which a Date
+    // cannot tell apart; the first is also held by two conversations.
+    const instants = [
+      '2026-12-07 10:00:00+00',
+      '2026-12-07 10:00:00+00',
+      '2026-12-07 10:00:00.000001+00',
+      '2026-12-07 10:00:00.1+00',
+      '2026-12-07 10:00:00.12+00',
+      '2026-12-07 10:00:00.12345+00',
+      '2026-12-07 10:00:00.123456+00',
+      '2026-12-07 10:00:00.123457+00',
+      '2026-12-07 10:00:01+00',
+    ];
+    await ctx.store.database.transaction().execute(async (trx) => {
+      for (const [index, instant] of instants.entries()) {
+        await sql`insert into conversations (user_id, status, created_at, updated_at)
+          values (${user.id}, ${index % 2 === 0 ? 'active' : 'archived'},
+                  ${instant}::timestamptz, ${instant}::timestamptz)`.execute(trx);
+      }
+    });
+    const expected = await sql<{ id: string }>`
+      select id from conversations where user_id = ${user.id}
+      order by updated_at desc, id desc`.execute(ctx.store.database);
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await service().getUserConversations(user.id, { limit, cursor });
+        seen.push(...page.conversations.map((conversation) => conversation.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      assert.deepEqual(
+        seen,
+        expected.rows.map((row) => row.id),
+        `pages of ${limit}`,
+      );
+    }
+  });
+
   it('renames, archives, unarchives and touches a conversation', async () => {
     const user = await createUser(ctx.store);
     const conversation = await service().createConversation(user.id, { title: 'Groceries' });
